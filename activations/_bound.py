@@ -1,0 +1,279 @@
+"""The bound activation: the object users hold, applying the input policy once.
+
+`BoundActivation` wraps one plugin instance and satisfies the same contract
+(plus ``__call__`` = forward). It turns array-likes into arrays as a ufunc
+would, computes integer and bool input in float64 and float16 in float32
+(rounding back), refuses complex, object, string and bytes input, checks
+``out`` and ``grad_output``, and shields plugins from aliasing: a plugin never
+sees an ``out`` that shares memory with an input. The ndarray fast path comes
+first and costs a few attribute reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._contract import Properties
+
+__all__ = ["BoundActivation", "format_spec"]
+
+_NATIVE = (np.dtype(np.float32), np.dtype(np.float64))
+_F16 = np.dtype(np.float16)
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
+
+Array = NDArray[Any]
+
+
+def format_spec(config: dict[str, Any]) -> str:
+    """Render a ``config`` dict as a spec string that `get` parses back.
+
+    Examples
+    --------
+    >>> from activations._bound import format_spec
+    >>> format_spec({"name": "leaky_relu", "negative_slope": 0.2})
+    'leaky_relu(negative_slope=0.2)'
+    >>> format_spec({"name": "relu"})
+    'relu'
+    """
+    params = ", ".join(f"{k}={v!r}" for k, v in config.items() if k != "name")
+    return f"{config['name']}({params})" if params else str(config["name"])
+
+
+class BoundActivation:
+    """An activation as users hold it: a plugin plus the core's input policy.
+
+    Returned by :func:`activations.get`; calling it is ``forward``.
+
+    Parameters
+    ----------
+    plugin : Activation
+        The plugin instance to wrap (already validated by the registry).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import activations
+    >>> relu = activations.get("relu")
+    >>> relu([-1.0, 0.0, 2.0])
+    array([0., 0., 2.])
+    >>> relu.derivative(np.float32(3.0))
+    np.float32(1.0)
+    >>> relu
+    relu
+    """
+
+    __slots__ = ("_backward", "_derivative", "_forward", "plugin")
+
+    def __init__(self, plugin: Any) -> None:
+        self.plugin = plugin
+        self._forward = plugin.forward
+        self._derivative = plugin.derivative
+        self._backward = plugin.backward
+
+    # -- the contract ------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """The canonical registry name."""
+        return str(self.plugin.name)
+
+    @property
+    def properties(self) -> Properties:
+        """The declared mathematical `Properties`."""
+        props: Properties = self.plugin.properties
+        return props
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """``{"name": ..., **parameters}``, a spec that :func:`activations.get` rebuilds."""
+        return dict(self.plugin.config)
+
+    def forward(self, x: Any, /, *, out: Array | None = None) -> Any:
+        """Compute f(x) element-wise.
+
+        Parameters
+        ----------
+        x : array_like
+            Real input; integer and bool are computed in float64, float16 in float32.
+        out : ndarray, optional
+            Where to write the result; must have the result's dtype and shape.
+
+        Returns
+        -------
+        ndarray or scalar
+            ``out`` if given; a scalar for 0-d input, as NumPy's ufuncs return.
+
+        Examples
+        --------
+        >>> import activations
+        >>> activations.get("relu").forward([-2, 3])
+        array([0., 3.])
+        """
+        if out is None and type(x) is np.ndarray and x.dtype in _NATIVE and x.ndim:
+            return self._forward(x)
+        return self._apply(self._forward, x, out)
+
+    __call__ = forward
+
+    def derivative(self, x: Any, /, *, out: Array | None = None) -> Any:
+        """Compute f'(x) element-wise, with the documented value at each kink.
+
+        Examples
+        --------
+        >>> import activations
+        >>> activations.get("relu").derivative([-1.0, 0.0, 1.0])
+        array([0., 0., 1.])
+        """
+        if out is None and type(x) is np.ndarray and x.dtype in _NATIVE and x.ndim:
+            return self._derivative(x)
+        return self._apply(self._derivative, x, out)
+
+    def backward(
+        self, x: Any, grad_output: Any, /, *, output: Any = None, out: Array | None = None
+    ) -> Any:
+        """Compute the vector-Jacobian product ``grad_output * f'(x)``.
+
+        Parameters
+        ----------
+        x : array_like
+            The input of the forward pass.
+        grad_output : array_like
+            The gradient of the loss with respect to f(x); x's shape, computed in
+            x's result dtype.
+        output : array_like, optional
+            ``forward(x)`` if the caller has it; a plugin uses it only where that
+            keeps full accuracy.
+        out : ndarray, optional
+            Where to write the result.
+
+        Examples
+        --------
+        >>> import activations
+        >>> activations.get("relu").backward([-1.0, 2.0], [5.0, 5.0])
+        array([0., 5.])
+        """
+        if (
+            out is None
+            and output is None
+            and type(x) is np.ndarray
+            and type(grad_output) is np.ndarray
+            and x.dtype in _NATIVE
+            and grad_output.dtype is x.dtype
+            and x.shape == grad_output.shape
+            and x.ndim
+        ):
+            return self._backward(x, grad_output)
+        return self._apply_backward(x, grad_output, output, out)
+
+    # -- the policy --------------------------------------------------------
+    def _coerce(self, value: Any, role: str) -> Array:
+        """``value`` as an ndarray of a real dtype, or a TypeError naming what it was."""
+        if value is None:
+            raise TypeError(f"{self.name}: {role} must be a real array or number, got None")
+        arr = value if isinstance(value, np.ndarray) else np.asarray(value)
+        kind = arr.dtype.kind
+        if kind not in "fiub" or (kind == "f" and arr.dtype.itemsize > 8):
+            raise TypeError(
+                f"{self.name}: {role} must be float16, float32, float64, integer or bool, "
+                f"got dtype {arr.dtype} from {type(value).__name__}"
+            )
+        return arr
+
+    @staticmethod
+    def _compute_dtype(dtype: np.dtype[Any]) -> tuple[np.dtype[Any], np.dtype[Any]]:
+        """(dtype the plugin computes in, dtype of the result)."""
+        if dtype in _NATIVE:
+            return dtype, dtype
+        if dtype == _F16:
+            return _F32, _F16
+        return _F64, _F64  # integer and bool
+
+    def _check_out(self, out: Any, dtype: np.dtype[Any], shape: tuple[int, ...]) -> Array:
+        if not isinstance(out, np.ndarray):
+            raise TypeError(f"{self.name}: out must be a numpy.ndarray, got {type(out).__name__}")
+        if out.dtype != dtype:
+            raise TypeError(f"{self.name}: out has dtype {out.dtype}, the result needs {dtype}")
+        if out.shape != shape:
+            raise ValueError(f"{self.name}: out has shape {out.shape}, the result needs {shape}")
+        if not out.flags.writeable:
+            raise ValueError(f"{self.name}: out is read-only")
+        return out
+
+    @staticmethod
+    def _finish(result: Array, out: Array | None, in_place: bool, result_dtype: np.dtype[Any], scalar: bool) -> Any:
+        if out is not None:
+            if not in_place:  # computed elsewhere (aliasing or float16): copy into out
+                np.copyto(out, result, casting="same_kind")
+            return out
+        if result.dtype != result_dtype:
+            result = result.astype(result_dtype)
+        return result[()] if scalar else result
+
+    def _apply(self, method: Any, x: Any, out: Any) -> Any:
+        arr = self._coerce(x, "x")
+        compute, result_dtype = self._compute_dtype(arr.dtype)
+        if arr.dtype != compute:
+            arr = arr.astype(compute)
+        shape = arr.shape
+        target: Array | None = None
+        if out is not None:
+            out = self._check_out(out, result_dtype, shape)
+            if out.dtype == compute and not np.may_share_memory(out, arr):
+                target = out
+        if not shape:  # plugins always see at least 1-d arrays, so ufuncs give arrays back
+            arr = arr.reshape(1)
+            target = None if target is None else target.reshape(1)
+        result = method(arr, out=target)
+        return self._finish(result.reshape(shape), out, target is not None, result_dtype, not shape and out is None)
+
+    def _apply_backward(self, x: Any, grad_output: Any, output: Any, out: Any) -> Any:
+        arr = self._coerce(x, "x")
+        compute, result_dtype = self._compute_dtype(arr.dtype)
+        if arr.dtype != compute:
+            arr = arr.astype(compute)
+        shape = arr.shape
+        grad = self._coerce(grad_output, "grad_output")
+        if grad.shape != shape:
+            raise ValueError(
+                f"{self.name}: grad_output has shape {grad.shape}, x has shape {shape}; "
+                "they must match (no broadcasting)"
+            )
+        if grad.dtype != compute:
+            grad = grad.astype(compute)
+        if output is not None:
+            given = self._coerce(output, "output")
+            if given.shape != shape:
+                raise ValueError(f"{self.name}: output has shape {given.shape}, x has shape {shape}")
+            # A float16 (or integer) output holds less than the plugin would compute from x:
+            # using it would cost accuracy, so it is dropped.
+            output = given if given.dtype == compute else None
+        target: Array | None = None
+        if out is not None:
+            out = self._check_out(out, result_dtype, shape)
+            inputs = (arr, grad) if output is None else (arr, grad, output)
+            if out.dtype == compute and not any(np.may_share_memory(out, a) for a in inputs):
+                target = out
+        if not shape:
+            arr, grad = arr.reshape(1), grad.reshape(1)
+            output = None if output is None else output.reshape(1)
+            target = None if target is None else target.reshape(1)
+        result = self._backward(arr, grad, output=output, out=target)
+        return self._finish(result.reshape(shape), out, target is not None, result_dtype, not shape and out is None)
+
+    # -- identity ----------------------------------------------------------
+    def __repr__(self) -> str:
+        return format_spec(self.config)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BoundActivation):
+            return NotImplemented
+        return type(self.plugin) is type(other.plugin) and self.config == other.config
+
+    def __hash__(self) -> int:
+        return hash((type(self.plugin), repr(self)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (BoundActivation, (self.plugin,))

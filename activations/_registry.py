@@ -1,0 +1,587 @@
+"""The registry: names, aliases, specs and lookup.
+
+A `Registry` stores one `_Entry` (a factory and what is known of it) per
+canonical name, and an index from every folded name and alias to it. It is
+filled lazily: the first lookup loads the bundled plugins and then the entry
+points (see ``_discovery.py``). Writes take a lock; reads do not, since each
+write replaces whole dictionaries.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import _discovery
+from ._bound import BoundActivation, format_spec
+from ._contract import Properties, validate_activation
+from ._errors import (
+    DuplicateActivationError,
+    InvalidActivationError,
+    InvalidSpecError,
+    UnknownActivationError,
+)
+from ._spec import fold, parse_spec
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
+__all__ = ["ActivationInfo", "Registry", "default_registry"]
+
+_CANONICAL = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActivationInfo:
+    """What the registry knows of one activation; ``str()`` gives a readable block.
+
+    Examples
+    --------
+    >>> import activations
+    >>> info = activations.describe("Leaky-ReLU")
+    >>> info.name, info.parameters
+    ('leaky_relu', {'negative_slope': 0.01})
+    >>> print(str(info).splitlines()[0])
+    leaky_relu: Leaky ReLU: x for x >= 0, negative_slope * x below.
+    """
+
+    name: str
+    aliases: tuple[str, ...]
+    summary: str
+    parameters: Mapping[str, Any]
+    properties: Properties
+    plugin: str
+    distribution: str | None
+    version: str | None
+    formula: str = ""
+
+    def __str__(self) -> str:
+        p = self.properties
+        lo, hi = p.output_range
+        params = ", ".join(f"{k}={v!r}" for k, v in self.parameters.items()) or "none"
+        provider = self.plugin if self.distribution is None else f"{self.plugin} ({self.distribution} {self.version})"
+        lines = [
+            f"{self.name}: {self.summary}",
+            *([f"  formula:     {self.formula}"] if self.formula else []),
+            f"  aliases:     {', '.join(self.aliases) or 'none'}",
+            f"  parameters:  {params}",
+            f"  range:       ({lo:g}, {hi:g})",
+            f"  monotonic: {p.monotonic}; zero-centred: {p.zero_centered}; sparse: {p.sparse}; "
+            f"identity near 0: {p.identity_near_origin}",
+            f"  smoothness:  C^{p.smoothness:g}; kinks: {', '.join(f'{k:g}' for k in p.kinks) or 'none'}; "
+            f"saturating: {p.saturating}",
+            f"  provided by: {provider}",
+        ]
+        return "\n".join(lines)
+
+
+def _parameters(factory: Callable[..., Any]) -> dict[str, Any] | None:
+    """The factory's parameters with their defaults, or None when it takes ``**kwargs``."""
+    try:
+        sig = inspect.signature(factory)
+    except (TypeError, ValueError):
+        return {}
+    params: dict[str, Any] = {}
+    for p in sig.parameters.values():
+        if p.kind is inspect.Parameter.VAR_KEYWORD:
+            return None
+        if p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
+            params[p.name] = None if p.default is inspect.Parameter.empty else p.default
+    return params
+
+
+def _check_type(value: Any, default: Any) -> Any:
+    """``value`` converted to the type of ``default``, or a TypeError saying what is allowed."""
+    if isinstance(default, bool) or default is None:
+        if isinstance(default, bool) and not isinstance(value, bool):
+            raise TypeError(f"expected True or False, got {value!r}")
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"expected a real number, got {value!r}")
+        return float(value)
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"expected an integer, got {value!r}")
+        return value
+    if isinstance(default, str) and not isinstance(value, str):
+        raise TypeError(f"expected a string, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One registered activation: its factory and what was learnt at registration."""
+
+    factory: Callable[..., Any]
+    name: str
+    aliases: tuple[str, ...]
+    provider: str
+    distribution: str | None
+    version: str | None
+    parameters: dict[str, Any] | None
+    properties: Properties
+    summary: str
+    formula: str
+    owner: object = field(default=None, compare=False)
+
+    def accepted(self) -> str:
+        if self.parameters is None:
+            return "any keyword parameters"
+        return ", ".join(f"{k}={v!r}" for k, v in self.parameters.items()) or "no parameters"
+
+    def build(self, params: Mapping[str, Any]) -> Any:
+        if not params:
+            return self.factory()
+        call = format_spec({"name": self.name, **params})
+        checked = dict(params)
+        if self.parameters is not None:
+            for key, value in params.items():
+                if key not in self.parameters:
+                    raise InvalidSpecError(
+                        f"{self.name}() got an unknown parameter {key!r}; accepted: {self.accepted()}"
+                    )
+                try:
+                    checked[key] = _check_type(value, self.parameters[key])
+                except TypeError as exc:
+                    raise InvalidSpecError(
+                        f"{call}: parameter {key!r} {exc}; accepted: {self.accepted()}"
+                    ) from None
+        try:
+            return self.factory(**checked)
+        except (TypeError, ValueError) as exc:
+            raise InvalidSpecError(f"{call}: {exc}; accepted: {self.accepted()}") from None
+
+    def info(self) -> ActivationInfo:
+        return ActivationInfo(
+            name=self.name,
+            aliases=self.aliases,
+            summary=self.summary,
+            parameters=dict(self.parameters or {}),
+            properties=self.properties,
+            plugin=self.provider,
+            distribution=self.distribution,
+            version=self.version,
+            formula=self.formula,
+        )
+
+
+def _make_entry(
+    factory: Any,
+    *,
+    name: str | None,
+    aliases: tuple[str, ...] | list[str],
+    provider: str,
+    distribution: str | None = None,
+    version: str | None = None,
+) -> _Entry:
+    """Validate ``factory`` by building its default instance; raise InvalidActivationError."""
+    if not callable(factory):
+        raise InvalidActivationError(
+            f"plugin {provider!r}: the factory must be a class or callable, got {type(factory).__name__}"
+        )
+    try:
+        prototype = factory()
+    except Exception as exc:
+        raise InvalidActivationError(
+            f"plugin {provider!r}: {getattr(factory, '__qualname__', factory)!r} must build with no arguments "
+            f"(every parameter needs a default), but raised {type(exc).__name__}: {exc}"
+        ) from exc
+    validate_activation(prototype, provider=provider)
+    canonical = prototype.name if name is None else name
+    if not isinstance(canonical, str) or not _CANONICAL.match(canonical):
+        raise InvalidActivationError(
+            f"plugin {provider!r}: the name {canonical!r} is not lower snake_case (letters, digits, '_')"
+        )
+    if prototype.name != canonical:
+        raise InvalidActivationError(
+            f"plugin {provider!r}: registered as {canonical!r} but its 'name' is {prototype.name!r}"
+        )
+    if isinstance(aliases, str) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise InvalidActivationError(f"plugin {provider!r}: aliases must be a tuple of names, got {aliases!r}")
+    doc = inspect.getdoc(factory) or ""
+    return _Entry(
+        factory=factory,
+        name=canonical,
+        aliases=tuple(aliases),
+        provider=provider,
+        distribution=distribution,
+        version=version,
+        parameters=_parameters(factory),
+        properties=prototype.properties,
+        summary=doc.strip().split("\n\n")[0].replace("\n", " "),
+        formula=str(getattr(prototype, "formula", "") or ""),
+    )
+
+
+class Registry:
+    """Activations by name, filled from the bundled plugins and entry points.
+
+    Parameters
+    ----------
+    strict : bool
+        Re-raise a plugin's load failure instead of warning and skipping it.
+        ``ACTIVATIONS_STRICT=1`` turns it on too.
+    autoload : bool
+        Load the installed entry points of the group ``activations``
+        (bundled plugins are always loaded). ``ACTIVATIONS_DISABLE_PLUGIN_AUTOLOAD=1``
+        turns it off.
+    blocked : iterable of str
+        Entry-point names to skip, with those of ``ACTIVATIONS_BLOCK_PLUGINS``.
+    entry_points : iterable of importlib.metadata.EntryPoint, optional
+        Load these instead of reading the installed ones.
+
+    Examples
+    --------
+    >>> from activations import Registry
+    >>> reg = Registry(autoload=False)
+    >>> reg.get("sigmoid")([0.0])
+    array([0.5])
+    """
+
+    def __init__(
+        self,
+        *,
+        strict: bool = False,
+        autoload: bool = True,
+        blocked: tuple[str, ...] | frozenset[str] | list[str] = (),
+        entry_points: list[EntryPoint] | tuple[EntryPoint, ...] | None = None,
+    ) -> None:
+        self.strict = strict or _discovery.env_flag("ACTIVATIONS_STRICT")
+        self.autoload = autoload and not _discovery.env_flag("ACTIVATIONS_DISABLE_PLUGIN_AUTOLOAD")
+        self.blocked = frozenset(blocked) | _discovery.env_list("ACTIVATIONS_BLOCK_PLUGINS")
+        self._entry_points = None if entry_points is None else tuple(entry_points)
+        self._entries: dict[str, _Entry] = {}
+        self._index: dict[str, str] = {}  # folded name or alias -> canonical name
+        self._plugins: list[_discovery.PluginInfo] = []
+        self._lock = threading.RLock()
+        self._loaded = False
+        self._loading = False
+        self._pm = _discovery.new_plugin_manager()
+
+    # -- loading -----------------------------------------------------------
+    def _ensure_loaded(self) -> None:
+        if self._loaded:
+            return
+        with self._lock:
+            if self._loaded or self._loading:  # a plugin that looks up while it loads sees what is there
+                return
+            self._loading = True
+            try:
+                for module in _discovery.DEFAULT_PLUGINS:
+                    self._load(*_discovery.bundled_loader(module), bundled=True)
+                eps = self._entry_points
+                if eps is None and self.autoload:
+                    eps = tuple(_discovery.read_entry_points())
+                for ep in _discovery.sorted_entry_points(eps or ()):
+                    name, load, dist, version = _discovery.entry_point_loader(ep)
+                    if name in self.blocked:
+                        self._plugins.append(
+                            _discovery.PluginInfo(
+                                name=name, distribution=dist, version=version, bundled=False,
+                                status="blocked", error="blocked by ACTIVATIONS_BLOCK_PLUGINS or Registry(blocked=...)",
+                            )
+                        )
+                        continue
+                    self._load(name, load, dist, version, bundled=False)
+                self._loaded = True
+            finally:
+                self._loading = False
+
+    def _load(self, name: str, load: Any, dist: str | None, version: str | None, *, bundled: bool) -> None:
+        def stage(provider: str) -> tuple[Callable[..., None], Callable[[], tuple[str, ...]]]:
+            staged: list[_Entry] = []
+
+            def register(factory: Any, *, name: str | None = None, aliases: tuple[str, ...] = ()) -> None:
+                staged.append(
+                    _make_entry(factory, name=name, aliases=aliases, provider=provider_name,
+                                distribution=dist, version=version)
+                )
+
+            def commit() -> tuple[str, ...]:
+                self._commit(staged, replace=False)
+                return tuple(e.name for e in staged)
+
+            return register, commit
+
+        provider_name = name
+        self._plugins.append(
+            _discovery.load_plugin(
+                self._pm, name=name, load=load, distribution=dist, version=version,
+                bundled=bundled, stage=stage, strict=self.strict,
+            )
+        )
+
+    # -- writing -----------------------------------------------------------
+    def _owner(self, key: str) -> _Entry | None:
+        canonical = self._index.get(key)
+        return None if canonical is None else self._entries[canonical]
+
+    def _commit(self, staged: list[_Entry], *, replace: bool) -> list[_Entry]:
+        """Add all of ``staged`` or none; return the entries that ``replace`` removed."""
+        with self._lock:
+            entries = dict(self._entries)
+            index = dict(self._index)
+            removed: list[_Entry] = []
+            for entry in staged:
+                for key in {fold(n) for n in (entry.name, *entry.aliases)}:
+                    holder = index.get(key)
+                    if holder is None:
+                        index[key] = entry.name
+                        continue
+                    other = entries[holder]
+                    if not replace or other in staged:
+                        what = "name" if key == fold(other.name) else "alias"
+                        raise DuplicateActivationError(
+                            f"{key!r} is already registered as the {what} of {other.name!r} "
+                            f"by plugin {other.provider!r}; plugin {entry.provider!r} cannot register it again"
+                            + ("" if replace else " (use replace=True to replace it at run time)")
+                        )
+                    removed.append(other)
+                    del entries[other.name]
+                    for k in [k for k, v in index.items() if v == other.name]:
+                        del index[k]
+                    index[key] = entry.name
+                entries[entry.name] = entry
+            self._entries, self._index = entries, index
+            return removed
+
+    def register(
+        self,
+        factory: Any,
+        *,
+        name: str | None = None,
+        aliases: tuple[str, ...] = (),
+        replace: bool = False,
+    ) -> None:
+        """Register an activation factory at run time.
+
+        Parameters
+        ----------
+        factory : class or callable
+            Builds an activation; with no arguments, the default one.
+        name : str, optional
+            The canonical lower snake_case name; defaults to the instance's ``name``.
+        aliases : tuple of str
+            Further names it answers to.
+        replace : bool
+            Replace whatever holds the name or an alias; otherwise a taken name
+            raises `DuplicateActivationError`.
+
+        Examples
+        --------
+        >>> from activations import Registry
+        >>> reg = Registry(autoload=False)
+        >>> relu_type = type(reg.get("relu").plugin)
+        >>> reg.register(relu_type, name="relu", aliases=("rectifier",), replace=True)
+        >>> reg.get("Rectifier")
+        relu
+        """
+        self._ensure_loaded()
+        provider = getattr(factory, "__module__", None) or "<runtime>"
+        entry = _make_entry(factory, name=name, aliases=aliases, provider=provider)
+        self._commit([entry], replace=replace)
+
+    def unregister(self, name: str) -> None:
+        """Remove an activation and all its aliases.
+
+        Examples
+        --------
+        >>> from activations import Registry
+        >>> reg = Registry(autoload=False)
+        >>> reg.unregister("tanh")
+        >>> "tanh" in reg.names()
+        False
+        """
+        self._ensure_loaded()
+        entry = self._lookup(name)
+        with self._lock:
+            self._entries = {k: v for k, v in self._entries.items() if k != entry.name}
+            self._index = {k: v for k, v in self._index.items() if v != entry.name}
+
+    @contextmanager
+    def registered(
+        self, factory: Any, *, name: str | None = None, aliases: tuple[str, ...] = (), replace: bool = False
+    ) -> Iterator[None]:
+        """Register ``factory`` for the duration of a ``with`` block (for tests).
+
+        Whatever ``replace=True`` displaced is restored on exit.
+
+        Examples
+        --------
+        >>> from activations import Registry
+        >>> reg = Registry(autoload=False)
+        >>> relu_type = type(reg.get("relu").plugin)
+        >>> with reg.registered(relu_type, name="relu", aliases=("ramp",), replace=True):
+        ...     print(reg.get("ramp"))
+        relu
+        >>> "ramp" in reg.names(aliases=True)
+        False
+        """
+        self._ensure_loaded()
+        provider = getattr(factory, "__module__", None) or "<runtime>"
+        entry = _make_entry(factory, name=name, aliases=aliases, provider=provider)
+        removed = self._commit([entry], replace=replace)
+        try:
+            yield
+        finally:
+            with self._lock:
+                if self._entries.get(entry.name) is entry:
+                    self.unregister(entry.name)
+                self._commit(removed, replace=False)
+
+    # -- reading -----------------------------------------------------------
+    def _lookup(self, name: str) -> _Entry:
+        self._ensure_loaded()
+        canonical = self._index.get(fold(name))
+        if canonical is not None:
+            return self._entries[canonical]
+        raise UnknownActivationError(self._unknown_message(name))
+
+    def _unknown_message(self, name: str) -> str:
+        key = fold(name)
+        matches = difflib.get_close_matches(key, list(self._index), n=3, cutoff=0.6)
+        suggested = [self._index[m] if m == self._index[m] else m for m in matches]
+        head = f"unknown activation {name!r}"
+        if suggested:
+            head += "; did you mean " + " or ".join(repr(s) for s in dict.fromkeys(suggested)) + "?"
+        lines = [head]
+        for info in self._plugins:
+            if info.status != "loaded" and fold(info.name) == key:
+                lines.append(f"the plugin {info.provider()} that may provide it {info.status}: {info.error}")
+        lines.append("available: " + ", ".join(sorted(self._entries)))
+        return "\n".join(lines)
+
+    def get(self, spec: Any, /, **params: Any) -> BoundActivation:
+        """Build a fresh activation from a spec.
+
+        Parameters
+        ----------
+        spec : str, dict, activation
+            A name (``"relu"``, ``"Leaky ReLU"``), a spec string
+            (``"leaky_relu(negative_slope=0.2)"``), a dict
+            (``{"name": "leaky_relu", "negative_slope": 0.2}``), a plugin
+            instance (bound and returned) or a bound activation (returned as is).
+        **params
+            Parameters, merged with those of the spec.
+
+        Returns
+        -------
+        BoundActivation
+
+        Raises
+        ------
+        UnknownActivationError
+            No activation has that name; the message lists close matches.
+        InvalidSpecError
+            A malformed spec or an unknown or ill-typed parameter.
+
+        Examples
+        --------
+        >>> from activations import Registry
+        >>> reg = Registry(autoload=False)
+        >>> reg.get("leaky_relu", negative_slope=0.2)
+        leaky_relu(negative_slope=0.2)
+        >>> reg.get({"name": "Leaky-ReLU", "negative_slope": 0.3}).config
+        {'name': 'leaky_relu', 'negative_slope': 0.3}
+        """
+        if isinstance(spec, str):
+            canonical = self._index.get(spec)
+            if canonical is not None and not params and self._loaded:
+                return BoundActivation(self._entries[canonical].factory())
+            name, parsed = parse_spec(spec)
+        elif isinstance(spec, Mapping):
+            parsed = dict(spec)
+            name = parsed.pop("name", None)
+            if not isinstance(name, str):
+                raise InvalidSpecError(f"a dict spec needs a 'name' string, got {spec!r}")
+        elif isinstance(spec, BoundActivation):
+            if params:
+                raise InvalidSpecError(f"parameters {params!r} cannot be applied to an existing activation {spec!r}")
+            return spec
+        else:
+            if params:
+                raise InvalidSpecError(f"parameters {params!r} cannot be applied to an existing activation {spec!r}")
+            if isinstance(spec, type):
+                raise InvalidSpecError(
+                    f"got the class {spec.__qualname__}; pass an instance, a name or a spec, "
+                    "or register the class first"
+                )
+            provider = type(spec).__module__
+            try:
+                validate_activation(spec, provider=provider)
+            except InvalidActivationError as exc:
+                raise InvalidSpecError(
+                    f"a spec must be a name, a spec string, a dict or an activation; {exc}"
+                ) from None
+            return BoundActivation(spec)
+        clash = sorted(set(parsed) & set(params))
+        if clash:
+            raise InvalidSpecError(f"parameter {clash[0]!r} is given both in the spec {spec!r} and as a keyword")
+        entry = self._lookup(name)
+        return BoundActivation(entry.build({**parsed, **params}))
+
+    def names(self, *, aliases: bool = False) -> list[str]:
+        """Sorted canonical names, with the aliases too when ``aliases=True``.
+
+        Examples
+        --------
+        >>> from activations import Registry
+        >>> Registry(autoload=False).names()
+        ['leaky_relu', 'relu', 'sigmoid', 'tanh']
+        """
+        self._ensure_loaded()
+        entries = self._entries.values()
+        if aliases:
+            return sorted({n for e in entries for n in (e.name, *e.aliases)})
+        return sorted(e.name for e in entries)
+
+    def describe(self, name: str) -> ActivationInfo:
+        """What the registry knows of one activation (see `ActivationInfo`).
+
+        Examples
+        --------
+        >>> from activations import Registry
+        >>> Registry(autoload=False).describe("logistic").name
+        'sigmoid'
+        """
+        return self._lookup(name).info()
+
+    def list_plugins(self) -> tuple[_discovery.PluginInfo, ...]:
+        """Every plugin seen, in load order: loaded, failed and blocked.
+
+        Examples
+        --------
+        >>> from activations import Registry
+        >>> [p.name for p in Registry(autoload=False).list_plugins()]
+        ['activations.plugins.relu', 'activations.plugins.sigmoid', 'activations.plugins.tanh']
+        """
+        self._ensure_loaded()
+        return tuple(self._plugins)
+
+
+_default: Registry | None = None
+_default_lock = threading.Lock()
+
+
+def default_registry() -> Registry:
+    """The registry behind the module-level functions, created on first use.
+
+    Examples
+    --------
+    >>> import activations
+    >>> activations.default_registry() is activations.default_registry()
+    True
+    """
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Registry()
+    return _default

@@ -1,0 +1,111 @@
+"""Spec strings and name folding: parsing only, nothing is ever evaluated.
+
+A spec string is a name, optionally followed by keyword arguments whose
+values are Python literals: ``"leaky_relu(negative_slope=0.2)"``. It is
+parsed with :mod:`ast`; only literal nodes are accepted (numbers, strings,
+booleans, None, and tuples/lists of those), so no name is looked up, nothing
+is called and nothing is imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from ._errors import InvalidSpecError
+
+__all__ = ["MAX_SPEC_LENGTH", "fold", "parse_spec"]
+
+MAX_SPEC_LENGTH = 512
+
+_FOLD = re.compile(r"[-_\s]+")
+_HEAD = re.compile(r"\s*([A-Za-z][A-Za-z0-9_\- ]*?)\s*(?:\((.*)\))?\s*\Z", re.DOTALL)
+_LITERAL_NODES = (ast.Constant, ast.Tuple, ast.List, ast.UnaryOp, ast.USub, ast.UAdd, ast.Load)
+
+
+def fold(name: str) -> str:
+    """The lookup key of a name: case-folded, with runs of ``-``, ``_`` and space as ``_``.
+
+    Examples
+    --------
+    >>> from activations._spec import fold
+    >>> fold("Leaky-ReLU"), fold("leaky relu"), fold("LEAKY__RELU")
+    ('leaky_relu', 'leaky_relu', 'leaky_relu')
+    """
+    return _FOLD.sub("_", name.strip()).casefold()
+
+
+def _literal(node: ast.expr, spec: str, key: str) -> Any:
+    for sub in ast.walk(node):
+        if not isinstance(sub, _LITERAL_NODES) or (
+            isinstance(sub, ast.UnaryOp) and not isinstance(sub.operand, ast.Constant)
+        ):
+            raise InvalidSpecError(
+                f"spec {spec!r}: the value of {key!r} must be a literal "
+                f"(number, string, True/False/None, or a tuple/list of them), got {ast.unparse(node)!r}"
+            )
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError) as exc:
+        raise InvalidSpecError(f"spec {spec!r}: the value of {key!r} is not a literal: {exc}") from None
+
+
+def parse_spec(spec: str) -> tuple[str, dict[str, Any]]:
+    """Split a spec string into ``(name, parameters)`` without evaluating anything.
+
+    Parameters
+    ----------
+    spec : str
+        ``"name"`` or ``"name(key=literal, ...)"``, at most ``MAX_SPEC_LENGTH``
+        characters.
+
+    Returns
+    -------
+    tuple
+        The name as written, and the keyword parameters.
+
+    Raises
+    ------
+    InvalidSpecError
+        For anything else: positional arguments, non-literal values, calls,
+        attribute access, lambdas, or a spec that is too long.
+
+    Examples
+    --------
+    >>> from activations._spec import parse_spec
+    >>> parse_spec("leaky_relu(negative_slope=0.2)")
+    ('leaky_relu', {'negative_slope': 0.2})
+    >>> parse_spec("Leaky ReLU")
+    ('Leaky ReLU', {})
+    """
+    if len(spec) > MAX_SPEC_LENGTH:
+        raise InvalidSpecError(
+            f"spec of {len(spec)} characters is too long; at most {MAX_SPEC_LENGTH} are accepted"
+        )
+    match = _HEAD.match(spec)
+    if match is None:
+        raise InvalidSpecError(
+            f"spec {spec!r} is not of the form 'name' or 'name(key=value, ...)' with literal values"
+        )
+    name, args = match.group(1), match.group(2)
+    if args is None or not args.strip():
+        return name, {}
+    try:
+        call = ast.parse(f"f({args})", mode="eval").body
+    except SyntaxError:
+        raise InvalidSpecError(
+            f"spec {spec!r}: cannot parse the arguments {args!r}; write them as key=value with literal values"
+        ) from None
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name) or call.func.id != "f":
+        raise InvalidSpecError(f"spec {spec!r}: the arguments {args!r} are not a plain argument list")
+    if call.args:
+        raise InvalidSpecError(
+            f"spec {spec!r}: positional arguments are not accepted; write them as key=value"
+        )
+    params: dict[str, Any] = {}
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            raise InvalidSpecError(f"spec {spec!r}: '**' is not accepted; write each argument as key=value")
+        params[keyword.arg] = _literal(keyword.value, spec, keyword.arg)
+    return name, params

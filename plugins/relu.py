@@ -1,0 +1,126 @@
+"""ReLU and Leaky ReLU: the reference plugin.
+
+This is the module to copy when you write a plugin. It shows the whole
+contract in a few lines:
+
+* a class per activation, derived from `activations.BaseActivation`, with a
+  canonical ``name``, declared ``properties`` and a ``formula``;
+* parameters as keyword-only ``__init__`` arguments with defaults (PyTorch's
+  names and defaults), stored under the same names, so ``config`` and specs
+  such as ``"leaky_relu(negative_slope=0.2)"`` work without more code;
+* ``forward`` and ``derivative`` that write into ``out`` when it is given and
+  return the result. The core has already turned the input into a float32 or
+  float64 array and guarantees that ``out`` shares no memory with it;
+* one ``register_activations`` hook that registers each class with its aliases.
+
+Kink convention (PyTorch's): ReLU'(0) = 0 and leaky_relu'(0) = negative_slope,
+i.e. the flat (inactive) side. NaN propagates through every method.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+import activations
+from activations import BaseActivation, Properties
+
+Array = NDArray[Any]
+
+
+class ReLU(BaseActivation):
+    r"""Rectified linear unit: max(x, 0).
+
+    .. math:: f(x) = \max(x, 0), \qquad f'(x) = [x > 0]
+
+    The kink at 0 takes the derivative 0 (PyTorch, JAX and TensorFlow agree).
+    Sparse and not zero-centred: half of a standard normal input maps to exactly 0,
+    and the mean output is :math:`1/\sqrt{2\pi}`.
+
+    Examples
+    --------
+    >>> import activations
+    >>> activations.get("relu").derivative([-1.0, 0.0, 2.0])
+    array([0., 0., 1.])
+    """
+
+    name = "relu"
+    formula = "f(x) = max(x, 0); f'(x) = 1 for x > 0, else 0"
+    properties = Properties(
+        output_range=(0.0, math.inf),
+        monotonic=True,
+        zero_centered=False,
+        sparse=True,
+        smoothness=0,
+        kinks=(0.0,),
+        saturating="lower",
+    )
+
+    def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        # np.maximum propagates NaN (np.where(x > 0, x, 0) would turn it into 0).
+        return np.maximum(x, x.dtype.type(0), out=out)
+
+    def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        # heaviside(x, 0): 1 above 0, 0 at and below 0 (the kink convention), NaN for NaN.
+        return np.heaviside(x, x.dtype.type(0), out=out)
+
+
+class LeakyReLU(BaseActivation):
+    r"""Leaky ReLU: x for x >= 0, negative_slope * x below.
+
+    .. math:: f(x) = \begin{cases} x & x \ge 0 \\ a x & x < 0 \end{cases}, \qquad
+              f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}
+
+    ``negative_slope`` (a) defaults to 0.01 as in PyTorch and JAX; Keras and
+    TensorFlow default to 0.2. Any real slope works, including a > 1 (where
+    ``max(x, a x)`` would be wrong). The derivative at the kink 0 is the slope
+    (PyTorch's convention; JAX gives 1).
+
+    Examples
+    --------
+    >>> import activations
+    >>> activations.get("leaky_relu", negative_slope=0.2)([-1.0, 0.0, 3.0])
+    array([-0.2,  0. ,  3. ])
+    """
+
+    name = "leaky_relu"
+    formula = "f(x) = x for x >= 0, negative_slope * x below; f'(0) = negative_slope"
+
+    def __init__(self, *, negative_slope: float = 0.01) -> None:
+        if not math.isfinite(negative_slope):
+            raise ValueError(f"negative_slope must be finite, got {negative_slope!r}")
+        self.negative_slope = negative_slope
+
+    @property  # type: ignore[override]
+    def properties(self) -> Properties:  # depends on the slope: a property, not a class constant
+        a = self.negative_slope
+        return Properties(
+            output_range=(-math.inf if a > 0 else 0.0, math.inf),
+            monotonic=a >= 0,
+            zero_centered=a > 0,
+            sparse=a == 0,
+            smoothness=math.inf if a == 1 else 0,
+            kinks=() if a == 1 else (0.0,),
+            saturating="lower" if a == 0 else "none",
+            identity_near_origin=a == 1,
+        )
+
+    def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        result = np.multiply(x, x.dtype.type(self.negative_slope), out=out)
+        np.copyto(result, x, where=x >= 0)  # NaN >= 0 is False: NaN * slope stays NaN
+        return result
+
+    def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        result = np.heaviside(x, x.dtype.type(0), out=out)  # 1 above the kink, 0 at and below, NaN
+        np.copyto(result, x.dtype.type(self.negative_slope), where=x <= 0)
+        return result
+
+
+@activations.hookimpl
+def register_activations(register: Any) -> None:
+    """Register ReLU and Leaky ReLU under the names PyTorch, JAX and Keras use."""
+    register(ReLU, name="relu", aliases=("rectifier",))
+    register(LeakyReLU, name="leaky_relu", aliases=("leakyrelu", "lrelu"))
