@@ -42,7 +42,11 @@ __all__ = [
 ]
 
 #: Modules of ``activations.plugins`` registered before any entry point, in this order.
-DEFAULT_PLUGINS: tuple[str, ...] = ("relu", "sigmoid", "tanh")
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "relu",
+    "sigmoid",
+    "tanh",
+)
 
 ENTRY_POINT_GROUP = "activations"
 DISTRIBUTION = "pluggable-activations"
