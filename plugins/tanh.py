@@ -54,6 +54,7 @@ class Tanh(BaseActivation):
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
         e = np.abs(x, out=out)
+        np.minimum(e, x.dtype.type(1000), out=e)  # -2|x| cannot overflow; exp(-2000) is 0 anyway; NaN stays
         np.multiply(e, x.dtype.type(-2), out=e)
         np.exp(e, out=e)
         denominator = np.add(e, x.dtype.type(1))

@@ -1,0 +1,82 @@
+"""The bent identity, (sqrt(x^2 + 1) - 1) / 2 + x, as an `activations` plugin.
+
+A complete third-party plugin: one class, one hook, and one entry point
+(``[project.entry-points.activations]`` in ``pyproject.toml``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+import activations
+from activations import BaseActivation, Properties
+
+__all__ = ["BentIdentity", "register_activations"]
+
+
+class BentIdentity(BaseActivation):
+    r"""Bent identity: (sqrt(x^2 + 1) - 1) / 2 + x.
+
+    .. math:: f(x) = \frac{\sqrt{x^2 + 1} - 1}{2} + x, \qquad
+              f'(x) = \frac{x}{2\sqrt{x^2 + 1}} + 1
+
+    Smooth, monotonic (f' lies in (1/2, 3/2)), zero-centred, the identity to
+    first order at 0, never saturating. ``sqrt(x^2 + 1) - 1`` cancels near 0
+    and ``x^2`` overflows for large x, so it is computed as
+    ``|x| * (|x| / (hypot(x, 1) + 1))``.
+
+    Examples
+    --------
+    >>> import activations
+    >>> bent = activations.get("bent_identity")
+    >>> bent([0.0, 1e-9]), bent.derivative([0.0])
+    (array([0.e+00, 1.e-09]), array([1.]))
+    """
+
+    name = "bent_identity"
+    formula = "f(x) = (sqrt(x^2 + 1) - 1) / 2 + x; f'(x) = x / (2 sqrt(x^2 + 1)) + 1"
+    properties = Properties(
+        output_range=(-math.inf, math.inf),
+        monotonic=True,
+        zero_centered=True,
+        sparse=False,
+        smoothness=math.inf,
+        saturating="none",
+        identity_near_origin=True,
+    )
+
+    def forward(self, x: Any, /, *, out: Any = None) -> Any:
+        one, half = x.dtype.type(1), x.dtype.type(0.5)
+        # g = sqrt(x^2 + 1) - 1: hypot cannot overflow, but the subtraction cancels for
+        # |x| < 1, where g = x^2 / (sqrt(x^2 + 1) + 1) instead (on x clipped to [-1, 1]).
+        g = np.hypot(x, one)
+        np.subtract(g, one, out=g)
+        s = np.clip(x, -one, one)
+        small = np.multiply(s, s)
+        np.divide(small, np.hypot(s, one) + one, out=small)
+        np.copyto(g, small, where=np.abs(x) < one)
+        np.multiply(g, half, out=g)
+        # f = g / 2 + x; at -inf that is inf - inf, so infinities (and NaN) are copied from x:
+        # the limits are f(+-inf) = +-inf.
+        if out is None:
+            out = x.copy()
+        else:
+            np.copyto(out, x)
+        return np.add(g, x, out=out, where=np.isfinite(x))
+
+    def derivative(self, x: Any, /, *, out: Any = None) -> Any:
+        finite = np.isfinite(x)
+        result = np.multiply(np.sign(x), x.dtype.type(0.5), out=out)  # the limits at +-inf; NaN stays
+        twice_r = np.hypot(x, x.dtype.type(1))
+        np.multiply(twice_r, x.dtype.type(2), out=twice_r)
+        np.divide(x, twice_r, out=result, where=finite)
+        return np.add(result, x.dtype.type(1), out=result)
+
+
+@activations.hookimpl
+def register_activations(register: Any) -> None:
+    """Register the bent identity with the `activations` registry."""
+    register(BentIdentity, name="bent_identity", aliases=("bent",))
