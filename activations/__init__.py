@@ -116,7 +116,9 @@ def list_plugins() -> tuple[PluginInfo, ...]:
     return default_registry().list_plugins()
 
 
-def register(factory: Any, *, name: str | None = None, aliases: tuple[str, ...] = (), replace: bool = False) -> None:
+def register(
+    factory: Any, *, name: str | None = None, aliases: tuple[str, ...] = (), replace: bool = False
+) -> None:
     """Register an activation factory in the default registry at run time.
 
     See :meth:`Registry.register`.
@@ -150,7 +152,9 @@ def unregister(name: str) -> None:
     default_registry().unregister(name)
 
 
-def registered(factory: Any, *, name: str | None = None, aliases: tuple[str, ...] = (), replace: bool = False) -> Any:
+def registered(
+    factory: Any, *, name: str | None = None, aliases: tuple[str, ...] = (), replace: bool = False
+) -> Any:
     """Context manager registering ``factory`` in the default registry for a block.
 
     See :meth:`Registry.registered`.
@@ -167,13 +171,11 @@ def registered(factory: Any, *, name: str | None = None, aliases: tuple[str, ...
 
 
 def _set_module() -> None:
+    """Make public classes and functions report ``activations`` as their module (as NumPy does)."""
     for public in __all__:
         obj = globals()[public]
-        if hasattr(obj, "__module__") and not isinstance(obj, (str, tuple)):
-            try:
-                obj.__module__ = __name__
-            except (AttributeError, TypeError):
-                pass
+        if isinstance(obj, type) or (callable(obj) and hasattr(obj, "__code__")):
+            obj.__module__ = __name__
 
 
 _set_module()

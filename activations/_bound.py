@@ -131,9 +131,7 @@ class BoundActivation:
             return self._derivative(x)
         return self._apply(self._derivative, x, out)
 
-    def backward(
-        self, x: Any, grad_output: Any, /, *, output: Any = None, out: Array | None = None
-    ) -> Any:
+    def backward(self, x: Any, grad_output: Any, /, *, output: Any = None, out: Array | None = None) -> Any:
         """Compute the vector-Jacobian product ``grad_output * f'(x)``.
 
         Parameters
@@ -203,7 +201,9 @@ class BoundActivation:
         return out
 
     @staticmethod
-    def _finish(result: Array, out: Array | None, in_place: bool, result_dtype: np.dtype[Any], scalar: bool) -> Any:
+    def _finish(
+        result: Array, out: Array | None, in_place: bool, result_dtype: np.dtype[Any], scalar: bool
+    ) -> Any:
         if out is not None:
             if not in_place:  # computed elsewhere (aliasing or float16): copy into out
                 np.copyto(out, result, casting="same_kind")
@@ -227,7 +227,9 @@ class BoundActivation:
             arr = arr.reshape(1)
             target = None if target is None else target.reshape(1)
         result = method(arr, out=target)
-        return self._finish(result.reshape(shape), out, target is not None, result_dtype, not shape and out is None)
+        return self._finish(
+            result.reshape(shape), out, target is not None, result_dtype, not shape and out is None
+        )
 
     def _apply_backward(self, x: Any, grad_output: Any, output: Any, out: Any) -> Any:
         arr = self._coerce(x, "x")
@@ -261,7 +263,9 @@ class BoundActivation:
             output = None if output is None else output.reshape(1)
             target = None if target is None else target.reshape(1)
         result = self._backward(arr, grad, output=output, out=target)
-        return self._finish(result.reshape(shape), out, target is not None, result_dtype, not shape and out is None)
+        return self._finish(
+            result.reshape(shape), out, target is not None, result_dtype, not shape and out is None
+        )
 
     # -- identity ----------------------------------------------------------
     def __repr__(self) -> str:

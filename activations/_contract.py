@@ -270,7 +270,11 @@ def validate_activation(obj: object, *, provider: str) -> None:
     probes = {
         "forward": ((None,), {"out": None}, "forward(x, /, *, out=None)"),
         "derivative": ((None,), {"out": None}, "derivative(x, /, *, out=None)"),
-        "backward": ((None, None), {"output": None, "out": None}, "backward(x, grad_output, /, *, output=None, out=None)"),
+        "backward": (
+            (None, None),
+            {"output": None, "out": None},
+            "backward(x, grad_output, /, *, output=None, out=None)",
+        ),
     }
     for method, (args, kwargs, wanted) in probes.items():
         member = getattr(obj, method)

@@ -54,7 +54,7 @@ class UnknownActivationError(ActivationError, LookupError):
     ...     activations.get("relo")
     ... except LookupError as exc:
     ...     print(str(exc).splitlines()[0])
-    unknown activation 'relo'; did you mean 'relu'?
+    unknown activation 'relo'; did you mean 'relu'...?
     """
 
     def __str__(self) -> str:

@@ -65,7 +65,11 @@ class ActivationInfo:
         p = self.properties
         lo, hi = p.output_range
         params = ", ".join(f"{k}={v!r}" for k, v in self.parameters.items()) or "none"
-        provider = self.plugin if self.distribution is None else f"{self.plugin} ({self.distribution} {self.version})"
+        provider = (
+            self.plugin
+            if self.distribution is None
+            else f"{self.plugin} ({self.distribution} {self.version})"
+        )
         lines = [
             f"{self.name}: {self.summary}",
             *([f"  formula:     {self.formula}"] if self.formula else []),
@@ -190,8 +194,8 @@ def _make_entry(
         prototype = factory()
     except Exception as exc:
         raise InvalidActivationError(
-            f"plugin {provider!r}: {getattr(factory, '__qualname__', factory)!r} must build with no arguments "
-            f"(every parameter needs a default), but raised {type(exc).__name__}: {exc}"
+            f"plugin {provider!r}: {getattr(factory, '__qualname__', factory)!r} must build with no "
+            f"arguments (every parameter needs a default), but raised {type(exc).__name__}: {exc}"
         ) from exc
     validate_activation(prototype, provider=provider)
     canonical = prototype.name if name is None else name
@@ -204,7 +208,9 @@ def _make_entry(
             f"plugin {provider!r}: registered as {canonical!r} but its 'name' is {prototype.name!r}"
         )
     if isinstance(aliases, str) or not all(isinstance(a, str) and a.strip() for a in aliases):
-        raise InvalidActivationError(f"plugin {provider!r}: aliases must be a tuple of names, got {aliases!r}")
+        raise InvalidActivationError(
+            f"plugin {provider!r}: aliases must be a tuple of names, got {aliases!r}"
+        )
     doc = inspect.getdoc(factory) or ""
     return _Entry(
         factory=factory,
@@ -284,8 +290,12 @@ class Registry:
                     if name in self.blocked:
                         self._plugins.append(
                             _discovery.PluginInfo(
-                                name=name, distribution=dist, version=version, bundled=False,
-                                status="blocked", error="blocked by ACTIVATIONS_BLOCK_PLUGINS or Registry(blocked=...)",
+                                name=name,
+                                distribution=dist,
+                                version=version,
+                                bundled=False,
+                                status="blocked",
+                                error="blocked by ACTIVATIONS_BLOCK_PLUGINS or Registry(blocked=...)",
                             )
                         )
                         continue
@@ -300,8 +310,14 @@ class Registry:
 
             def register(factory: Any, *, name: str | None = None, aliases: tuple[str, ...] = ()) -> None:
                 staged.append(
-                    _make_entry(factory, name=name, aliases=aliases, provider=provider_name,
-                                distribution=dist, version=version)
+                    _make_entry(
+                        factory,
+                        name=name,
+                        aliases=aliases,
+                        provider=provider_name,
+                        distribution=dist,
+                        version=version,
+                    )
                 )
 
             def commit() -> tuple[str, ...]:
@@ -313,8 +329,14 @@ class Registry:
         provider_name = name
         self._plugins.append(
             _discovery.load_plugin(
-                self._pm, name=name, load=load, distribution=dist, version=version,
-                bundled=bundled, stage=stage, strict=self.strict,
+                self._pm,
+                name=name,
+                load=load,
+                distribution=dist,
+                version=version,
+                bundled=bundled,
+                stage=stage,
+                strict=self.strict,
             )
         )
 
@@ -330,24 +352,22 @@ class Registry:
             index = dict(self._index)
             removed: list[_Entry] = []
             for entry in staged:
-                for key in {fold(n) for n in (entry.name, *entry.aliases)}:
-                    holder = index.get(key)
-                    if holder is None:
-                        index[key] = entry.name
-                        continue
-                    other = entries[holder]
-                    if not replace or other in staged:
-                        what = "name" if key == fold(other.name) else "alias"
-                        raise DuplicateActivationError(
-                            f"{key!r} is already registered as the {what} of {other.name!r} "
-                            f"by plugin {other.provider!r}; plugin {entry.provider!r} cannot register it again"
-                            + (" (use replace=True to replace it)" if runtime else "")
-                        )
-                    removed.append(other)
-                    del entries[other.name]
-                    for k in [k for k, v in index.items() if v == other.name]:
-                        del index[k]
-                    index[key] = entry.name
+                keys = sorted({fold(n) for n in (entry.name, *entry.aliases)})
+                holders = dict.fromkeys(index[k] for k in keys if k in index)
+                if holders and not replace:
+                    key = next(k for k in keys if k in index)
+                    other = entries[index[key]]
+                    what = "name" if key == fold(other.name) else "alias"
+                    raise DuplicateActivationError(
+                        f"{key!r} is already registered as the {what} of {other.name!r} "
+                        f"by plugin {other.provider!r}; "
+                        f"plugin {entry.provider!r} cannot register it again"
+                        + (" (use replace=True to replace it)" if runtime else "")
+                    )
+                for holder in holders:  # replace: the entries holding any of the names go whole
+                    removed.append(entries.pop(holder))
+                    index = {k: v for k, v in index.items() if v != holder}
+                index.update(dict.fromkeys(keys, entry.name))
                 entries[entry.name] = entry
             self._entries, self._index = entries, index
             return removed
@@ -503,11 +523,15 @@ class Registry:
                 raise InvalidSpecError(f"a dict spec needs a 'name' string, got {spec!r}")
         elif isinstance(spec, BoundActivation):
             if params:
-                raise InvalidSpecError(f"parameters {params!r} cannot be applied to an existing activation {spec!r}")
+                raise InvalidSpecError(
+                    f"parameters {params!r} cannot be applied to an existing activation {spec!r}"
+                )
             return spec
         else:
             if params:
-                raise InvalidSpecError(f"parameters {params!r} cannot be applied to an existing activation {spec!r}")
+                raise InvalidSpecError(
+                    f"parameters {params!r} cannot be applied to an existing activation {spec!r}"
+                )
             if isinstance(spec, type):
                 raise InvalidSpecError(
                     f"got the class {spec.__qualname__}; pass an instance, a name or a spec, "
@@ -523,7 +547,9 @@ class Registry:
             return BoundActivation(spec)
         clash = sorted(set(parsed) & set(params))
         if clash:
-            raise InvalidSpecError(f"parameter {clash[0]!r} is given both in the spec {spec!r} and as a keyword")
+            raise InvalidSpecError(
+                f"parameter {clash[0]!r} is given both in the spec {spec!r} and as a keyword"
+            )
         entry = self._lookup(name)
         return BoundActivation(entry.build({**parsed, **params}))
 

@@ -94,8 +94,8 @@ class LeakyReLU(BaseActivation):
             raise ValueError(f"negative_slope must be finite, got {negative_slope!r}")
         self.negative_slope = negative_slope
 
-    @property  # type: ignore[override]
-    def properties(self) -> Properties:  # depends on the slope: a property, not a class constant
+    @property
+    def properties(self) -> Properties:  # type: ignore[override]  # depends on the slope: not a constant
         a = self.negative_slope
         return Properties(
             output_range=(-math.inf if a > 0 else 0.0, math.inf),

@@ -141,7 +141,7 @@ def test_read_only_out_is_refused_and_read_only_input_accepted():
 
 
 def test_grad_output_shape_must_match():
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match="grad_output has shape") as info:
         activations.get("tanh").backward(np.zeros(3), np.zeros((2, 3)))
     assert str(info.value) == (
         "tanh: grad_output has shape (2, 3), x has shape (3,); they must match (no broadcasting)"
@@ -163,7 +163,7 @@ def test_inputs_are_never_modified(act):
     act.derivative(x)
     act.backward(x, g)
     act.backward(x, g, output=y)
-    for before, after in zip(copies, (x, g, y)):
+    for before, after in zip(copies, (x, g, y), strict=True):
         np.testing.assert_array_equal(before, after)
 
 

@@ -105,7 +105,11 @@ def test_a_plugin_that_fails_to_import_is_isolated_and_reported(make_dist):
 def hook_source(body):
     """A module with GOOD's class and a hook whose body is ``body``."""
     module = good("doubled").split("@activations.hookimpl")[0]
-    return module + "@activations.hookimpl\ndef register_activations(register):\n" + textwrap.indent(body, "    ")
+    return (
+        module
+        + "@activations.hookimpl\ndef register_activations(register):\n"
+        + textwrap.indent(body, "    ")
+    )
 
 
 def test_a_plugin_that_fails_half_way_is_rolled_back_whole(make_dist):
@@ -144,7 +148,9 @@ def test_a_plugin_cannot_take_a_bundled_alias(make_dist):
 
 
 def test_the_first_of_two_third_party_plugins_keeps_a_contested_name(make_dist):
-    eps = make_dist("aaa-dist", {"first": good("contested")}) + make_dist("zzz-dist", {"second": good("contested")})
+    eps = make_dist("aaa-dist", {"first": good("contested")}) + make_dist(
+        "zzz-dist", {"second": good("contested")}
+    )
     reg = Registry(entry_points=list(reversed(eps)))  # given out of order: loading sorts them
     with pytest.warns(PluginLoadWarning, match="plugin 'second' .*zzz-dist"):
         assert reg.describe("contested").distribution == "aaa-dist"
@@ -198,7 +204,9 @@ def test_blocked_plugins_are_skipped_and_listed(make_dist, monkeypatch):
     assert statuses == {"doubled": "blocked", "tripled": "blocked"}
     with pytest.raises(UnknownActivationError) as info:
         reg.get("doubled")
-    assert "the plugin 'doubled' (distribution good-dist 1.2.3) that may provide it blocked" in str(info.value)
+    assert "the plugin 'doubled' (distribution good-dist 1.2.3) that may provide it blocked" in str(
+        info.value
+    )
 
 
 # -- the installed example plugin (CI installs docs/examples/activations-bent-identity) --
@@ -207,7 +215,11 @@ def test_blocked_plugins_are_skipped_and_listed(make_dist, monkeypatch):
 def test_the_installed_example_plugin_is_found_through_its_entry_point():
     reg = Registry()
     info = reg.describe("bent_identity")
-    assert (info.plugin, info.distribution, info.version) == ("bent_identity", "activations-bent-identity", "1.0.0")
+    assert (info.plugin, info.distribution, info.version) == (
+        "bent_identity",
+        "activations-bent-identity",
+        "1.0.0",
+    )
     assert reg.get("bent")([0.0]).tolist() == [0.0]
 
 

@@ -34,9 +34,11 @@ def test_import_loads_no_plugin_and_reads_no_entry_point():
 
 
 def test_first_lookup_loads_plugins_and_entry_points():
-    code = PROBE.replace('print(json.dumps', 'activations.names()\nprint(json.dumps')
+    code = PROBE.replace("print(json.dumps", "activations.names()\nprint(json.dumps")
     code = code.replace("loaded = sorted(set(sys.modules) - before)\n", "")
-    code = code.replace('activations.names()\n', 'activations.names()\nloaded = sorted(set(sys.modules) - before)\n')
+    code = code.replace(
+        "activations.names()\n", "activations.names()\nloaded = sorted(set(sys.modules) - before)\n"
+    )
     result = _probe(code)
     assert "activations" in result["entry_point_calls"]
     assert "activations.plugins.relu" in result["modules"]

@@ -3,6 +3,7 @@
 import math
 import pickle
 import threading
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -53,7 +54,9 @@ def reg():
     return Registry(autoload=False)
 
 
-@pytest.mark.parametrize("written", ["leaky_relu", "Leaky-ReLU", "leaky relu", "LEAKY_RELU", "LeakyReLU", "lrelu"])
+@pytest.mark.parametrize(
+    "written", ["leaky_relu", "Leaky-ReLU", "leaky relu", "LEAKY_RELU", "LeakyReLU", "lrelu"]
+)
 def test_names_fold_case_and_separators_and_aliases(reg, written):
     assert reg.get(written).name == "leaky_relu"
 
@@ -158,15 +161,19 @@ def test_parameter_given_twice(reg):
     with pytest.raises(InvalidSpecError) as info:
         reg.get("leaky_relu(negative_slope=0.2)", negative_slope=0.3)
     assert str(info.value) == (
-        "parameter 'negative_slope' is given both in the spec 'leaky_relu(negative_slope=0.2)' and as a keyword"
+        "parameter 'negative_slope' is given both in the spec "
+        "'leaky_relu(negative_slope=0.2)' and as a keyword"
     )
 
 
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        (None, "a spec must be a name, a spec string, a dict or an activation; plugin 'builtins': "
-               "builtins.NoneType does not meet the Activation contract: missing attribute 'name'"),
+        (
+            None,
+            "a spec must be a name, a spec string, a dict or an activation; plugin 'builtins': "
+            "builtins.NoneType does not meet the Activation contract: missing attribute 'name'",
+        ),
         ({"negative_slope": 0.2}, "a dict spec needs a 'name' string, got {'negative_slope': 0.2}"),
         (Scaled, "got the class Scaled; pass an instance, a name or a spec, or register the class first"),
     ],
@@ -212,11 +219,23 @@ def test_replace_and_registered_restore(reg):
     assert type(reg.get("logistic").plugin).__name__ == "Sigmoid"
 
 
+def test_replacing_an_entry_by_itself_with_new_aliases(reg):
+    relu_type = type(reg.get("relu").plugin)
+    with reg.registered(relu_type, name="relu", aliases=("ramp",), replace=True):
+        assert reg.get("ramp").name == "relu"
+        assert "rectifier" not in reg.names(aliases=True)
+    assert reg.get("rectifier").name == "relu"
+    assert "ramp" not in reg.names(aliases=True)
+
+
 @pytest.mark.parametrize(
     ("factory", "message"),
     [
         (42, "plugin 'p': the factory must be a class or callable, got int"),
-        (lambda: object(), "plugin 'p': builtins.object does not meet the Activation contract: missing attribute 'name'"),
+        (
+            lambda: object(),
+            "plugin 'p': builtins.object does not meet the Activation contract: missing attribute 'name'",
+        ),
     ],
 )
 def test_invalid_factories(factory, message):
@@ -231,7 +250,7 @@ def test_invalid_activation_messages_name_the_member(reg):
     class NoDerivative:
         name = "no_derivative"
         properties = LINEAR
-        config = {"name": "no_derivative"}
+        config: ClassVar[dict] = {"name": "no_derivative"}
 
         def forward(self, x, /, *, out=None):
             return x
@@ -242,8 +261,8 @@ def test_invalid_activation_messages_name_the_member(reg):
     with pytest.raises(InvalidActivationError) as info:
         reg.register(NoDerivative)
     assert str(info.value) == (
-        f"plugin {__name__!r}: {__name__}.test_invalid_activation_messages_name_the_member.<locals>.NoDerivative "
-        "does not meet the Activation contract: missing attribute 'derivative'"
+        f"plugin {__name__!r}: {__name__}.test_invalid_activation_messages_name_the_member"
+        ".<locals>.NoDerivative does not meet the Activation contract: missing attribute 'derivative'"
     )
 
     class BadSignature(Scaled):
@@ -254,14 +273,19 @@ def test_invalid_activation_messages_name_the_member(reg):
 
     with pytest.raises(InvalidActivationError) as info:
         reg.register(BadSignature)
-    assert str(info.value).endswith("does not meet the Activation contract: forward(x) must accept forward(x, /, *, out=None)")
+    assert str(info.value).endswith(
+        "does not meet the Activation contract: forward(x) must accept forward(x, /, *, out=None)"
+    )
 
     class WrongName(Scaled):
         name = "Wrong Name"
 
     with pytest.raises(InvalidActivationError) as info:
         reg.register(WrongName)
-    assert str(info.value) == f"plugin {__name__!r}: the name 'Wrong Name' is not lower snake_case (letters, digits, '_')"
+    assert (
+        str(info.value)
+        == f"plugin {__name__!r}: the name 'Wrong Name' is not lower snake_case (letters, digits, '_')"
+    )
 
     class NeedsArgument(Scaled):
         name = "needs_argument"
@@ -280,9 +304,18 @@ def test_invalid_activation_messages_name_the_member(reg):
 
 def test_properties_are_validated():
     with pytest.raises(ValueError, match="saturating must be one of"):
-        Properties(output_range=(0, 1), monotonic=True, zero_centered=False, sparse=False, smoothness=1, saturating="left")
+        Properties(
+            output_range=(0, 1),
+            monotonic=True,
+            zero_centered=False,
+            sparse=False,
+            smoothness=1,
+            saturating="left",
+        )
     with pytest.raises(ValueError, match="kinks must be distinct and sorted"):
-        Properties(output_range=(0, 1), monotonic=True, zero_centered=False, sparse=False, smoothness=0, kinks=(1, 0))
+        Properties(
+            output_range=(0, 1), monotonic=True, zero_centered=False, sparse=False, smoothness=0, kinks=(1, 0)
+        )
     with pytest.raises(ValueError, match="output_range must be"):
         Properties(output_range=(1, 0), monotonic=True, zero_centered=False, sparse=False, smoothness=0)
     with pytest.raises(ValueError, match="smoothness must be"):

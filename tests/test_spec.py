@@ -28,7 +28,10 @@ def test_fold(written, key):
         ("relu()", ("relu", {})),
         (" Leaky ReLU ( negative_slope = 0.2 ) ", ("Leaky ReLU", {"negative_slope": 0.2})),
         ("gelu(approximate='tanh')", ("gelu", {"approximate": "tanh"})),
-        ("x(a=-1, b=+2.5, c=None, d=True, e=(1, -2), f=[3])", ("x", {"a": -1, "b": 2.5, "c": None, "d": True, "e": (1, -2), "f": [3]})),
+        (
+            "x(a=-1, b=+2.5, c=None, d=True, e=(1, -2), f=[3])",
+            ("x", {"a": -1, "b": 2.5, "c": None, "d": True, "e": (1, -2), "f": [3]}),
+        ),
     ],
 )
 def test_parse_accepts_literals(spec, expected):
@@ -83,7 +86,9 @@ def test_hostile_specs_are_refused_and_run_nothing(spec):
 def test_exact_messages():
     with pytest.raises(InvalidSpecError) as info:
         parse_spec("relu(0.2)")
-    assert str(info.value) == "spec 'relu(0.2)': positional arguments are not accepted; write them as key=value"
+    assert (
+        str(info.value) == "spec 'relu(0.2)': positional arguments are not accepted; write them as key=value"
+    )
     with pytest.raises(InvalidSpecError) as info:
         parse_spec("relu(x=lambda: 1)")
     assert str(info.value) == (
@@ -93,7 +98,9 @@ def test_exact_messages():
     long = "r" * (MAX_SPEC_LENGTH + 1)
     with pytest.raises(InvalidSpecError) as info:
         parse_spec(long)
-    assert str(info.value) == f"spec of {MAX_SPEC_LENGTH + 1} characters is too long; at most 512 are accepted"
+    assert (
+        str(info.value) == f"spec of {MAX_SPEC_LENGTH + 1} characters is too long; at most 512 are accepted"
+    )
     with pytest.raises(InvalidSpecError) as info:
         parse_spec("relu; import os")
     assert str(info.value) == (

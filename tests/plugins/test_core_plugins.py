@@ -14,7 +14,6 @@ import pytest
 import activations
 
 
-
 def ref(fn, x):
     with mpmath.workdps(50):
         return fn(mpmath.mpf(float(x)))
@@ -36,12 +35,31 @@ def ulps(computed, true, dtype):
     """|computed - true| in units of the spacing of `dtype` at the true value (subnormal floor)."""
     info = np.finfo(dtype)
     t = float(true)
-    spacing = max(float(np.spacing(dtype(abs(t)))) if abs(t) < float(info.max) else np.inf, float(info.smallest_subnormal))
+    spacing = max(
+        float(np.spacing(dtype(abs(t)))) if abs(t) < float(info.max) else np.inf,
+        float(info.smallest_subnormal),
+    )
     return abs(float(computed) - t) / spacing
 
 
 POINTS = {
-    np.float64: [-745.0, -709.0, -100.0, -40.0, -20.5, -20.0, -1e-8, 0.0, 1e-8, 0.5, 20.0, 20.5, 40.0, 709.0, 745.0],
+    np.float64: [
+        -745.0,
+        -709.0,
+        -100.0,
+        -40.0,
+        -20.5,
+        -20.0,
+        -1e-8,
+        0.0,
+        1e-8,
+        0.5,
+        20.0,
+        20.5,
+        40.0,
+        709.0,
+        745.0,
+    ],
     np.float32: [-104.0, -89.0, -88.5, -40.0, -20.0, -1e-8, 0.0, 1e-8, 0.5, 20.0, 40.0, 88.5, 89.0],
 }
 
@@ -58,7 +76,7 @@ def test_smooth_tails_against_mpmath(name, f, df, dtype):
     act = activations.get(name)
     xs = np.array(POINTS[dtype], dtype=dtype)
     forward, derivative = act(xs), act.derivative(xs)
-    for x, y, d in zip(xs, forward, derivative):
+    for x, y, d in zip(xs, forward, derivative, strict=True):
         assert ulps(y, ref(f, x), dtype) <= 2, (name, x, y, ref(f, x))
         assert ulps(d, ref(df, x), dtype) <= 4, (name, x, d, ref(df, x))
 
@@ -84,7 +102,9 @@ def test_relu_and_leaky_relu_are_exact(dtype):
     np.testing.assert_array_equal(relu(xs), [0, 0, 0, 0, 0, dtype(1e-30), 2.25, np.inf])
     np.testing.assert_array_equal(relu.derivative(xs), [0, 0, 0, 0, 0, 1, 1, 1])
     slope = dtype(0.2)
-    np.testing.assert_array_equal(leaky(xs), [-np.inf, dtype(-3.5) * slope, dtype(-1e-30) * slope, 0, 0, dtype(1e-30), 2.25, np.inf])
+    np.testing.assert_array_equal(
+        leaky(xs), [-np.inf, dtype(-3.5) * slope, dtype(-1e-30) * slope, 0, 0, dtype(1e-30), 2.25, np.inf]
+    )
     np.testing.assert_array_equal(leaky.derivative(xs), [slope, slope, slope, slope, slope, 1, 1, 1])
 
 
@@ -116,7 +136,8 @@ def test_leaky_relu_refuses_a_non_finite_slope():
     with pytest.raises(activations.InvalidSpecError) as info:
         activations.get("leaky_relu", negative_slope=float("nan"))
     assert str(info.value) == (
-        "leaky_relu(negative_slope=nan): negative_slope must be finite, got nan; accepted: negative_slope=0.01"
+        "leaky_relu(negative_slope=nan): negative_slope must be finite, got nan; "
+        "accepted: negative_slope=0.01"
     )
 
 
