@@ -112,8 +112,12 @@ class BoundActivation:
         >>> activations.get("relu").forward([-2, 3])
         array([0., 3.])
         """
-        if out is None and type(x) is np.ndarray and x.dtype in _NATIVE and x.ndim:
-            return self._forward(x)
+        if type(x) is np.ndarray and (x.dtype is _F64 or x.dtype is _F32) and x.ndim:
+            if out is None:
+                return self._forward(x)
+            if self._out_ok(out, x):
+                self._forward(x, out=out)
+                return out
         return self._apply(self._forward, x, out)
 
     __call__ = forward
@@ -127,8 +131,12 @@ class BoundActivation:
         >>> activations.get("relu").derivative([-1.0, 0.0, 1.0])
         array([0., 0., 1.])
         """
-        if out is None and type(x) is np.ndarray and x.dtype in _NATIVE and x.ndim:
-            return self._derivative(x)
+        if type(x) is np.ndarray and (x.dtype is _F64 or x.dtype is _F32) and x.ndim:
+            if out is None:
+                return self._derivative(x)
+            if self._out_ok(out, x):
+                self._derivative(x, out=out)
+                return out
         return self._apply(self._derivative, x, out)
 
     def backward(self, x: Any, grad_output: Any, /, *, output: Any = None, out: Array | None = None) -> Any:
@@ -154,17 +162,31 @@ class BoundActivation:
         array([0., 5.])
         """
         if (
-            out is None
-            and output is None
+            output is None
             and type(x) is np.ndarray
             and type(grad_output) is np.ndarray
-            and x.dtype in _NATIVE
+            and (x.dtype is _F64 or x.dtype is _F32)
             and grad_output.dtype is x.dtype
-            and x.shape == grad_output.shape
+            and grad_output.shape == x.shape
             and x.ndim
         ):
-            return self._backward(x, grad_output)
+            if out is None:
+                return self._backward(x, grad_output)
+            if self._out_ok(out, x) and not np.may_share_memory(out, grad_output):
+                self._backward(x, grad_output, out=out)
+                return out
         return self._apply_backward(x, grad_output, output, out)
+
+    @staticmethod
+    def _out_ok(out: Any, x: Array) -> bool:
+        """Whether ``out`` can go to the plugin as it is: the fast path's whole check."""
+        return (
+            type(out) is np.ndarray
+            and out.dtype is x.dtype
+            and out.shape == x.shape
+            and out.flags.writeable
+            and not np.may_share_memory(out, x)
+        )
 
     # -- the policy --------------------------------------------------------
     def _coerce(self, value: Any, role: str) -> Array:
