@@ -23,7 +23,10 @@ from ._errors import ActivationError
 __all__ = ["UsageError", "build_parser", "main"]
 
 #: Subcommands implemented in their own modules: name -> (module, help).
-EXTERNAL_COMMANDS: dict[str, tuple[str, str]] = {}
+EXTERNAL_COMMANDS: dict[str, tuple[str, str]] = {
+    "compare": ("activations._cli_compare", "measure sparsity, bias shift, gradient flow, speed, dead units"),
+    "plot": ("activations._cli_plot", "draw f and f' into a PNG file (needs the plot extra)"),
+}
 
 
 class UsageError(Exception):

@@ -1,0 +1,148 @@
+"""Figures of the comparison, drawn with matplotlib (the ``plot`` extra) on an Agg canvas.
+
+matplotlib is imported only here, only when a figure is drawn, and without
+pyplot: a `matplotlib.figure.Figure` with an Agg canvas writes the PNG, so no
+GUI backend starts and no global state changes. One colour per activation,
+the same in every panel.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from ._report import Comparison
+
+__all__ = ["MISSING_MATPLOTLIB", "draw_comparison", "draw_curves", "require_matplotlib"]
+
+MISSING_MATPLOTLIB = (
+    "plotting needs matplotlib, which is not installed: pip install 'pluggable-activations[plot]'"
+)
+
+
+def require_matplotlib() -> tuple[Any, Any]:
+    """``(Figure, FigureCanvasAgg)``, or a ModuleNotFoundError naming the extra to install.
+
+    Examples
+    --------
+    >>> from activations._plotting import require_matplotlib
+    >>> Figure, Canvas = require_matplotlib()
+    >>> Canvas.__name__
+    'FigureCanvasAgg'
+    """
+    try:
+        import matplotlib  # noqa: F401 - first, so a cached submodule cannot hide a missing package
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ModuleNotFoundError(MISSING_MATPLOTLIB, name="matplotlib") from None
+    return Figure, FigureCanvasAgg
+
+
+def _colour(i: int) -> str:
+    return f"C{i % 10}"
+
+
+def _save(fig: Any, canvas_type: Any, path: str | os.PathLike[str]) -> None:
+    canvas_type(fig)
+    fig.savefig(os.fspath(path), format="png", dpi=100)
+
+
+def _curves_axes(ax_f: Any, ax_df: Any, series: Sequence[tuple[str, Any, Any, Any]]) -> None:
+    for i, (name, x, f, df) in enumerate(series):
+        ax_f.plot(x, f, color=_colour(i), label=name)
+        ax_df.plot(x, df, color=_colour(i), label=name)
+    for ax, title in ((ax_f, "f(x)"), (ax_df, "f'(x)")):
+        ax.set_title(title)
+        ax.set_xlabel("x")
+        ax.axhline(0.0, color="0.8", linewidth=0.8, zorder=0)
+        ax.axvline(0.0, color="0.8", linewidth=0.8, zorder=0)
+        ax.legend(fontsize="small")
+
+
+def draw_curves(activations: Sequence[Any], path: str | os.PathLike[str]) -> None:
+    """Write a PNG of f (left) and f' (right) on [-5, 5] for each activation.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import activations
+    >>> from activations._plotting import draw_curves
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     draw_curves([activations.get("relu")], pathlib.Path(tmp) / "f.png")
+    ...     (pathlib.Path(tmp) / "f.png").stat().st_size > 0
+    True
+    """
+    figure_type, canvas_type = require_matplotlib()
+    x = np.linspace(-5.0, 5.0, 401)
+    fig = figure_type(figsize=(10, 4), layout="constrained")
+    ax_f, ax_df = fig.subplots(1, 2)
+    _curves_axes(ax_f, ax_df, [(repr(a), x, a.forward(x), a.derivative(x)) for a in activations])
+    _save(fig, canvas_type, path)
+
+
+def draw_comparison(report: Comparison, path: str | os.PathLike[str]) -> None:
+    """Write the comparison figure: f, f', output histograms, gradient norms, accuracy curves.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from activations.analysis import compare
+    >>> from activations._plotting import draw_comparison
+    >>> report = compare(["tanh"], epochs=1, samples=100, depth=2)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     draw_comparison(report, pathlib.Path(tmp) / "c.png")
+    ...     (pathlib.Path(tmp) / "c.png").stat().st_size > 0
+    True
+    """
+    figure_type, canvas_type = require_matplotlib()
+    rows = report.activations
+    s = report.settings
+    fig = figure_type(figsize=(15, 9), layout="constrained")
+    axes = fig.subplots(2, 3)
+    _curves_axes(axes[0, 0], axes[0, 1], [(r.name, r.curve_x, r.curve_f, r.curve_df) for r in rows])
+
+    ax = axes[0, 2]
+    for i, r in enumerate(rows):
+        if r.histogram_density:
+            ax.stairs(r.histogram_density, r.histogram_edges, color=_colour(i), label=r.name)
+    ax.set_yscale("log")
+    ax.set_title("output density, x ~ N(0, 1) (sparsity: spike at 0)")
+    ax.set_xlabel("f(x)")
+    ax.legend(fontsize="small")
+
+    ax = axes[1, 0]
+    for i, r in enumerate(rows):
+        layers = np.arange(1, len(r.flow.layer_norms) + 1)
+        norms = np.array(r.flow.layer_norms)
+        ax.plot(layers, np.where(norms > 0, norms, np.nan), marker="o", color=_colour(i), label=r.name)
+    ax.set_yscale("log")
+    ax.set_title(f"gradient norm per hidden layer at init (depth {s.depth})")
+    ax.set_xlabel("hidden layer (1 = next to the input)")
+    ax.set_ylabel("||dL/dW||")
+    ax.legend(fontsize="small")
+
+    ax = axes[1, 1]
+    for i, r in enumerate(rows):
+        epochs = np.arange(1, len(r.training.accuracy) + 1)
+        ax.plot(epochs, r.training.accuracy, marker=".", color=_colour(i), label=r.name)
+    ax.axhline(s.target, color="0.5", linestyle="--", linewidth=0.8, label=f"target {s.target:.0%}")
+    ax.set_title("test accuracy on the digits")
+    ax.set_xlabel("epoch")
+    ax.set_ylim(0.0, 1.0)
+    ax.legend(fontsize="small")
+
+    ax = axes[1, 2]
+    names = [r.name for r in rows]
+    positions = np.arange(len(rows))
+    dead = [r.training.dead_fraction for r in rows]
+    bars = ax.bar(positions, dead, color=[_colour(i) for i in range(len(rows))])
+    ax.bar_label(bars, labels=[f"{d:.1%}" for d in dead], fontsize="small")
+    ax.set_xticks(positions, names, rotation=20, fontsize="small")
+    ax.set_ylim(0.0, max(0.1, 1.25 * max(dead, default=0.0)))
+    ax.set_title("dead hidden units after training")
+    _save(fig, canvas_type, path)

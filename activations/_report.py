@@ -1,0 +1,280 @@
+"""The report of `activations.analysis.compare`: a table, JSON-ready data and a figure.
+
+`Comparison` holds the settings and one `ActivationReport` per activation,
+with everything needed to redraw the figure later (curves and histogram), so
+a report can be rendered after the activations it measured are gone (for
+instance, unregistered).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import os
+
+    from .analysis import GradientFlow, OutputStats, Settings, TrainingResult
+
+__all__ = ["COLUMNS", "ActivationReport", "Comparison", "build_row"]
+
+#: (header, one-line reading) of each column of the table, in order.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("activation", "the spec measured"),
+    ("sparsity", "fraction of outputs exactly 0 on x ~ N(0, 1): sparse codes (ReLU: 1/2)"),
+    ("mean out", "mean output on N(0, 1): the bias shift handed to the next layer (0 = zero-centred)"),
+    ("std out", "standard deviation of the output on N(0, 1)"),
+    ("mean grad", "mean |f'(x)| on N(0, 1): how much gradient a layer lets through on average"),
+    ("max grad", "largest |f'(x)|: below 1, every layer shrinks the gradient (sigmoid: 1/4)"),
+    ("zero grad", "fraction of inputs with f'(x) = 0 exactly: no learning signal passes there"),
+    ("grad ratio", "gradient norm at hidden layer 1 / at the last, deep net at init: << 1 = vanishing"),
+    ("epochs to target", "first epoch reaching the target test accuracy on the digits: convergence speed"),
+    ("final acc", "test accuracy on the digits after the last epoch"),
+    ("dead", "fraction of hidden units outputting exactly 0 on every training image after training"),
+)
+
+
+_CURVE_X = np.linspace(-5.0, 5.0, 401)
+_HISTOGRAM_BINS = 60
+
+
+def _finite(value: float) -> float | None:
+    """JSON has no NaN or infinity: write those as null."""
+    return value if math.isfinite(value) else None
+
+
+def _fmt(value: float, spec: str = ".3f") -> str:
+    return format(value, spec) if math.isfinite(value) else "n/a"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActivationReport:
+    """The measurements of one activation in a `Comparison`.
+
+    Attributes
+    ----------
+    name : str
+        The activation's spec, e.g. ``'leaky_relu(negative_slope=0.2)'``.
+    config : dict
+        Its ``config``.
+    stats : OutputStats
+        Output statistics on N(0, 1).
+    flow : GradientFlow
+        Gradient norms through the deep network at initialisation.
+    training : TrainingResult
+        The training run on the digits.
+    curve_x, curve_f, curve_df : tuple of float
+        f and f' on a grid of [-5, 5], for the figure.
+    histogram_edges, histogram_density : tuple of float
+        A density histogram of f(x), x ~ N(0, 1), for the figure.
+
+    Examples
+    --------
+    >>> from activations.analysis import compare
+    >>> row = compare(["sigmoid"], epochs=1, samples=1000, depth=2).activations[0]
+    >>> row.name, row.stats.sparsity, len(row.flow.layer_norms), len(row.training.accuracy)
+    ('sigmoid', 0.0, 2, 1)
+    """
+
+    name: str
+    config: dict[str, Any]
+    stats: OutputStats
+    flow: GradientFlow
+    training: TrainingResult
+    curve_x: tuple[float, ...]
+    curve_f: tuple[float, ...]
+    curve_df: tuple[float, ...]
+    histogram_edges: tuple[float, ...]
+    histogram_density: tuple[float, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the measurements as JSON-ready data (NaN and infinity become None).
+
+        Examples
+        --------
+        >>> from activations.analysis import compare
+        >>> row = compare(["relu"], epochs=1, samples=100, depth=2).activations[0]
+        >>> row.to_dict()["name"], row.to_dict()["max_gradient"]
+        ('relu', 1.0)
+        """
+        s, t = self.stats, self.training
+        return {
+            "name": self.name,
+            "config": dict(self.config),
+            "sparsity": _finite(s.sparsity),
+            "mean_output": _finite(s.mean_output),
+            "std_output": _finite(s.std_output),
+            "mean_gradient": _finite(s.mean_gradient),
+            "max_gradient": _finite(s.max_gradient),
+            "zero_gradient_fraction": _finite(s.zero_gradient_fraction),
+            "gradient_ratio": _finite(self.flow.ratio),
+            "layer_gradient_norms": [_finite(n) for n in self.flow.layer_norms],
+            "epochs_to_target": t.epochs_to_target,
+            "final_accuracy": _finite(t.final_accuracy),
+            "accuracy_curve": [_finite(a) for a in t.accuracy],
+            "dead_fraction": _finite(t.dead_fraction),
+            "diverged_at": t.diverged_at,
+        }
+
+    def cells(self) -> list[str]:
+        """Format the row of the table.
+
+        Examples
+        --------
+        >>> from activations.analysis import compare
+        >>> compare(["relu"], epochs=1, samples=100, depth=2).activations[0].cells()[0]
+        'relu'
+        """
+        s, t = self.stats, self.training
+        return [
+            self.name,
+            _fmt(s.sparsity),
+            _fmt(s.mean_output),
+            _fmt(s.std_output),
+            _fmt(s.mean_gradient),
+            _fmt(s.max_gradient),
+            _fmt(s.zero_gradient_fraction),
+            _fmt(self.flow.ratio, ".3g"),
+            "never" if t.epochs_to_target is None else str(t.epochs_to_target),
+            _fmt(t.final_accuracy) if t.diverged_at is None else f"diverged (epoch {t.diverged_at})",
+            _fmt(t.dead_fraction),
+        ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Comparison:
+    """Side-by-side measurements of several activations, from `activations.analysis.compare`.
+
+    Attributes
+    ----------
+    settings : Settings
+        How everything was measured.
+    activations : tuple of ActivationReport
+        One report per activation, in the order asked for.
+
+    Examples
+    --------
+    >>> from activations.analysis import compare
+    >>> report = compare(["relu", "tanh"], epochs=1, samples=1000, depth=2)
+    >>> sorted(report.to_dict())
+    ['activations', 'settings']
+    >>> report.to_markdown().splitlines()[0].split(" | ")[1:4]
+    ['sparsity', 'mean out', 'std out']
+    """
+
+    settings: Settings
+    activations: tuple[ActivationReport, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"settings": {...}, "activations": [...]}``, ready for ``json.dumps(allow_nan=False)``.
+
+        Examples
+        --------
+        >>> import json
+        >>> from activations.analysis import compare
+        >>> data = compare(["sigmoid"], epochs=1, samples=100, depth=2).to_dict()
+        >>> data["activations"][0]["max_gradient"] <= 0.25, data["settings"]["depth"]
+        (True, 2)
+        >>> isinstance(json.dumps(data, allow_nan=False), str)
+        True
+        """
+        return {"settings": self.settings.to_dict(), "activations": [a.to_dict() for a in self.activations]}
+
+    def to_markdown(self) -> str:
+        """Render a Markdown table of the measurements, then the settings and a reading of each column.
+
+        Examples
+        --------
+        >>> from activations.analysis import compare
+        >>> text = compare(["relu"], epochs=1, samples=100, depth=2).to_markdown()
+        >>> print(text.splitlines()[2].split(" | ")[0])
+        | relu
+        >>> print(text.splitlines()[-1])
+        - dead: fraction of hidden units outputting exactly 0 on every training image after training
+        """
+        headers = [h for h, _ in COLUMNS]
+        headers[8] = f"epochs to {self.settings.target:.0%}"
+        rows = [headers, ["---"] * len(headers), *(a.cells() for a in self.activations)]
+        lines = ["| " + " | ".join(row) + " |" for row in rows]
+        s = self.settings
+        hidden = "-".join(map(str, s.hidden))
+        lines += [
+            "",
+            f"Settings (seed {s.seed}):",
+            f"- output statistics: {s.samples} draws of x ~ N(0, 1)",
+            f"- gradient flow: {s.depth} hidden layers of {s.width} units, Glorot normal, zero biases; "
+            f"a batch of {s.batch} inputs x ~ N(0, 1) with random labels, softmax cross-entropy",
+            f"- training: 8x8 digits, 1437 train / 360 test images; hidden layers {hidden}, Glorot-normal; "
+            f"SGD lr {s.learning_rate:g}, momentum {s.momentum:g}, batch {s.batch_size}, {s.epochs} epochs",
+            "",
+            "Columns:",
+            *(f"- {headers[i]}: {reading}" for i, (_, reading) in enumerate(COLUMNS)),
+        ]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_markdown()
+
+    def plot(self, path: str | os.PathLike[str]) -> None:
+        r"""Write one PNG figure: f and f', output histograms, gradient norms per layer, accuracy curves.
+
+        Needs matplotlib (``pip install 'pluggable-activations[plot]'``); no
+        pyplot state is touched (an Agg canvas draws the figure).
+
+        Raises
+        ------
+        ModuleNotFoundError
+            matplotlib is not installed; the message names the extra.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from activations.analysis import compare
+        >>> report = compare(["relu"], epochs=1, samples=100, depth=2)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     report.plot(pathlib.Path(tmp) / "compare.png")
+        ...     (pathlib.Path(tmp) / "compare.png").read_bytes()[:4]
+        b'\x89PNG'
+        """
+        from ._plotting import draw_comparison
+
+        draw_comparison(self, path)
+
+
+def build_row(
+    act: Any, stats: OutputStats, flow: GradientFlow, run: TrainingResult, *, samples: int, seed: int
+) -> ActivationReport:
+    """Bundle one activation's measurements with what the figure draws (curves, histogram).
+
+    The histogram is of f(x) on the same ``samples`` draws of N(0, 1) (seeded
+    with ``seed``) as the output statistics.
+
+    Examples
+    --------
+    >>> import activations
+    >>> from activations import analysis
+    >>> from activations._report import build_row
+    >>> tanh = activations.get("tanh")
+    >>> row = build_row(tanh, analysis.output_stats(tanh, samples=100), analysis.gradient_flow(tanh, depth=2),
+    ...                 analysis.train(tanh, epochs=1), samples=100, seed=0)
+    >>> row.name, len(row.curve_x), len(row.histogram_edges) - len(row.histogram_density)
+    ('tanh', 401, 1)
+    """
+    y = act.forward(np.random.default_rng(seed).standard_normal(samples))
+    finite = y[np.isfinite(y)]
+    density, edges = np.histogram(finite, bins=_HISTOGRAM_BINS, density=True) if finite.size else ((), ())
+    return ActivationReport(
+        name=repr(act),
+        config=act.config,
+        stats=stats,
+        flow=flow,
+        training=run,
+        curve_x=tuple(_CURVE_X.tolist()),
+        curve_f=tuple(act.forward(_CURVE_X).tolist()),
+        curve_df=tuple(act.derivative(_CURVE_X).tolist()),
+        histogram_edges=tuple(float(e) for e in edges),
+        histogram_density=tuple(float(d) for d in density),
+    )
