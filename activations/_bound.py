@@ -226,12 +226,15 @@ class BoundActivation:
     def _finish(
         result: Array, out: Array | None, in_place: bool, result_dtype: np.dtype[Any], scalar: bool
     ) -> Any:
+        if result.dtype != result_dtype:
+            # float16 computed in float32: a value beyond float16's range rounds to inf, which
+            # is the correctly rounded result, so the cast's overflow warning is not news.
+            with np.errstate(over="ignore"):
+                result = result.astype(result_dtype)
         if out is not None:
             if not in_place:  # computed elsewhere (aliasing or float16): copy into out
-                np.copyto(out, result, casting="same_kind")
+                np.copyto(out, result)
             return out
-        if result.dtype != result_dtype:
-            result = result.astype(result_dtype)
         return result[()] if scalar else result
 
     def _apply(self, method: Any, x: Any, out: Any) -> Any:

@@ -197,3 +197,15 @@ def test_the_bound_activation_meets_the_protocol(act):
     assert act.name == act.plugin.name
     assert act.properties == act.plugin.properties
     assert act.config == act.plugin.config
+
+
+def test_float16_overflow_rounds_to_inf_without_a_warning():
+    leaky = activations.get("leaky_relu", negative_slope=1000.0)
+    x = np.array([-100.0, 1.0], dtype=np.float16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = leaky(x)
+        out = np.empty_like(x)
+        leaky(x, out=out)
+    np.testing.assert_array_equal(result, [-np.inf, 1.0])
+    np.testing.assert_array_equal(out, [-np.inf, 1.0])
