@@ -46,6 +46,10 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "relu",
     "sigmoid",
     "tanh",
+    "rectifier",
+    "hard",
+    "shrink",
+    "linear",
 )
 
 ENTRY_POINT_GROUP = "activations"

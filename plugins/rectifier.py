@@ -1,0 +1,204 @@
+"""More rectifiers: ReLU6, Threshold and RReLU (in evaluation mode).
+
+Each is piecewise linear, so forward and derivative are exact (one rounding
+at most, in ``rrelu``'s product). Kink convention (PyTorch's): the derivative
+at a kink is that of the inactive side, so relu6'(0) = relu6'(6) = 0,
+threshold'(threshold) = 0 and rrelu'(0) = the slope. NaN propagates through
+every method.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+import activations
+from activations import BaseActivation, Properties
+
+from ._piecewise import indicator, window
+
+Array = NDArray[Any]
+
+
+class ReLU6(BaseActivation):
+    r"""ReLU capped at 6: min(max(x, 0), 6).
+
+    .. math:: f(x) = \min(\max(x, 0), 6), \qquad f'(x) = [0 < x < 6]
+
+    The derivative at both kinks is 0 (PyTorch, JAX and TensorFlow agree).
+    ``-0.0`` maps to ``-0.0``.
+
+    Examples
+    --------
+    >>> import activations
+    >>> r = activations.get("relu6")
+    >>> r([-1.0, 3.0, 8.0])
+    array([0., 3., 6.])
+    >>> r.derivative([0.0, 3.0, 6.0])
+    array([0., 1., 0.])
+    """
+
+    name = "relu6"
+    formula = "f(x) = min(max(x, 0), 6); f'(x) = 1 on (0, 6), else 0"
+    properties = Properties(
+        output_range=(0.0, 6.0),
+        monotonic=True,
+        zero_centered=False,
+        sparse=True,
+        smoothness=0,
+        kinks=(0.0, 6.0),
+        saturating="both",
+    )
+
+    def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        kind = x.dtype.type
+        return np.clip(x, kind(0), kind(6), out=out)  # clip propagates NaN
+
+    def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        return window(x, 0, 6, 1, out)
+
+
+class Threshold(BaseActivation):
+    r"""Threshold: x above the threshold, a constant value at and below it.
+
+    .. math:: f(x) = \begin{cases} x & x > \theta \\ v & x \le \theta \end{cases}, \qquad
+              f'(x) = \begin{cases} 1 & x > \theta \\ 0 & x \le \theta \end{cases}
+
+    ``threshold`` (θ) and ``value`` (v) default to 0, which gives ReLU; PyTorch
+    requires both, Keras calls them ``threshold`` and ``default_value``. f jumps
+    at θ unless v = θ; the derivative there is 0 (PyTorch's convention).
+
+    Examples
+    --------
+    >>> import activations
+    >>> t = activations.get("threshold", threshold=1.0, value=-2.0)
+    >>> t([0.5, 1.0, 1.5])
+    array([-2. , -2. ,  1.5])
+    >>> t.derivative([0.5, 1.0, 1.5])
+    array([0., 0., 1.])
+    """
+
+    name = "threshold"
+    formula = "f(x) = x for x > threshold, else value; f'(x) = 1 for x > threshold, else 0"
+
+    def __init__(self, *, threshold: float = 0.0, value: float = 0.0) -> None:
+        if not (math.isfinite(threshold) and math.isfinite(value)):
+            raise ValueError(
+                f"threshold and value must be finite, got threshold={threshold!r}, value={value!r}"
+            )
+        self.threshold = threshold
+        self.value = value
+
+    @property
+    def properties(self) -> Properties:  # type: ignore[override]  # depends on the parameters
+        t, v = self.threshold, self.value
+        return Properties(
+            output_range=(min(t, v), math.inf),
+            monotonic=v <= t,
+            zero_centered=t < 0,  # f(0) = 0 and negative values both need t < 0 (or v = 0 and v < 0)
+            sparse=v == 0,
+            smoothness=0 if v == t else -1,
+            kinks=(t,),
+            saturating="lower",
+            identity_near_origin=t < 0,
+        )
+
+    def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        kind = x.dtype.type
+        if self.value == self.threshold:  # max(x, v): one pass, NaN propagates
+            return np.maximum(x, kind(self.value), out=out)
+        if out is None:
+            result = x.copy()
+        else:
+            np.copyto(out, x)
+            result = out
+        np.copyto(result, kind(self.value), where=x <= kind(self.threshold))  # NaN <= t is False
+        return result
+
+    def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        return indicator(x, np.greater(x, x.dtype.type(self.threshold)), 1, out)
+
+
+class RReLU(BaseActivation):
+    r"""Randomized leaky ReLU in evaluation mode: a leaky ReLU with the mean slope.
+
+    .. math:: f(x) = \begin{cases} x & x \ge 0 \\ a x & x < 0 \end{cases}, \quad
+              a = \frac{l + u}{2}, \qquad
+              f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}
+
+    In training, PyTorch draws the slope of each element from U(l, u); this
+    library has no training mode, so it computes what PyTorch's evaluation
+    mode computes. ``lower`` (l) and ``upper`` (u) default to 1/8 and 1/3, as
+    in PyTorch, so a = 11/48. The derivative at the kink 0 is the slope, as
+    for the leaky ReLU.
+
+    Examples
+    --------
+    >>> import activations
+    >>> r = activations.get("rrelu", lower=0.1, upper=0.3)
+    >>> r([-1.0, 0.0, 2.0])
+    array([-0.2,  0. ,  2. ])
+    >>> r.derivative([-1.0, 0.0, 2.0])
+    array([0.2, 0.2, 1. ])
+    """
+
+    name = "rrelu"
+    formula = "f(x) = x for x >= 0, (lower + upper) / 2 * x below; f'(0) = (lower + upper) / 2"
+
+    def __init__(self, *, lower: float = 1 / 8, upper: float = 1 / 3) -> None:
+        if not (math.isfinite(lower) and math.isfinite(upper)):
+            raise ValueError(f"lower and upper must be finite, got lower={lower!r}, upper={upper!r}")
+        if lower > upper:
+            raise ValueError(f"lower must not exceed upper, got lower={lower!r}, upper={upper!r}")
+        self.lower = lower
+        self.upper = upper
+
+    @property
+    def slope(self) -> float:
+        """The slope for x < 0: the mean of ``lower`` and ``upper``."""
+        return self.lower / 2 + self.upper / 2  # cannot overflow, unlike (lower + upper) / 2
+
+    @property
+    def properties(self) -> Properties:  # type: ignore[override]  # as for the leaky ReLU
+        a = self.slope
+        return Properties(
+            output_range=(-math.inf if a > 0 else 0.0, math.inf),
+            monotonic=a >= 0,
+            zero_centered=a > 0,
+            sparse=a == 0,
+            smoothness=math.inf if a == 1 else 0,
+            kinks=() if a == 1 else (0.0,),
+            saturating="lower" if a == 0 else "none",
+            identity_near_origin=a == 1,
+        )
+
+    def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        a = x.dtype.type(self.slope)
+        if 0 <= a <= 1:  # then f = max(x, a x): two passes, NaN propagates, +-inf fine
+            if a == 0:  # a * -inf would be NaN
+                return np.clip(x, a, x.dtype.type(np.inf), out=out)
+            result = np.multiply(x, a, out=out)
+            return np.maximum(result, x, out=result)
+        with np.errstate(over="ignore"):  # a > 1 or a < 0: a x may overflow, as the true value does
+            result = np.multiply(x, a, out=out)
+        np.copyto(result, x, where=x >= 0)  # NaN >= 0 is False: NaN * a stays NaN
+        return result
+
+    def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        a = x.dtype.type(self.slope)
+        result = indicator(x, np.greater(x, x.dtype.type(0)), 1, out)  # 1 above the kink, 0 at and below
+        if 0 <= a <= 1:  # max(result, a), NaN kept; clip is faster than np.maximum with a scalar
+            return np.clip(result, a, x.dtype.type(np.inf), out=result)
+        np.copyto(result, a, where=x <= 0)
+        return result
+
+
+@activations.hookimpl
+def register_activations(register: Any) -> None:
+    """Register ReLU6, Threshold and RReLU under their PyTorch names (which JAX and Keras share)."""
+    register(ReLU6, name="relu6")
+    register(Threshold, name="threshold")
+    register(RReLU, name="rrelu")
