@@ -1,0 +1,247 @@
+"""The exponential linear units ELU, SELU and CELU, accurate in the left tail.
+
+Below 0 each is a multiple of ``expm1`` (never ``exp(x) - 1``, which turns
+ELU(-1e-8) into 0 in float32), computed on ``min(x, 0)`` so that the branch
+not taken cannot overflow. The derivatives below 0 are ``alpha * exp(x)``
+computed from x; the output form ``y + alpha`` cancels in the tail (it gives
+elu'(-20) = 0 in float32 and selu'(-700) = 0 in float64, as JAX does).
+
+Kink convention (PyTorch's): the derivative at 0 is that of the left side,
+elu'(0) = alpha, selu'(0) = scale * alpha, celu'(0) = 1. NaN propagates
+through every method and the input is never written to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from contextlib import AbstractContextManager
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+import activations
+from activations import BaseActivation, Properties
+
+Array = NDArray[Any]
+
+#: SELU's constants (Klambauer et al. 2017), as in PyTorch, JAX and Keras.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+#: scale * alpha, rounded once from the exact product (1.7580993408473768599402175208123).
+SELU_SCALE_ALPHA = 1.7580993408473768599402175208123
+
+
+def _check_finite(name: str, value: float) -> None:
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+
+
+class ELU(BaseActivation):
+    r"""Exponential linear unit: x for x > 0, alpha * (exp(x) - 1) below.
+
+    .. math:: f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases},
+              \qquad f'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}
+
+    ``alpha`` defaults to 1.0, as in PyTorch, JAX and Keras; ``tf.nn.elu`` has
+    no parameter (alpha = 1). Any finite alpha is accepted. At the kink 0 the
+    derivative is alpha (PyTorch and JAX; TensorFlow gives 1); with alpha = 1
+    there is no kink, f is C^1 and the identity near 0, otherwise only C^0.
+
+    The left branch uses ``expm1``, so ELU(-1e-8) = -1e-8 in float32 (TensorFlow
+    2.21 returns 0), and the derivative is :math:`\alpha e^x` from x, never the
+    output form y + alpha that JAX uses, which is 0 for x below about -17.3 in
+    float32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import activations
+    >>> elu = activations.get("elu")
+    >>> elu([-1.0, 0.0, 2.0])
+    array([-0.63212056,  0.        ,  2.        ])
+    >>> float(elu(np.float32(-1e-8)))
+    -9.99999993922529e-09
+    >>> float(elu.derivative(np.float32(-20.0)))
+    2.0611536e-09
+    """
+
+    name = "elu"
+    formula = "f(x) = x for x > 0, alpha * expm1(x) below; f'(x) = 1 for x > 0, alpha * exp(x) below"
+
+    def __init__(self, *, alpha: float = 1.0) -> None:
+        _check_finite("alpha", alpha)
+        self.alpha = alpha
+
+    @property
+    def properties(self) -> Properties:  # type: ignore[override]  # depends on alpha
+        a = self.alpha
+        return Properties(
+            output_range=(-a if a > 0 else 0.0, math.inf),
+            monotonic=a >= 0,
+            zero_centered=a > 0,
+            sparse=a == 0,
+            smoothness=1 if a == 1 else 0,
+            kinks=() if a == 1 else (0.0,),
+            saturating="lower",
+            identity_near_origin=a == 1,
+        )
+
+    def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        result = np.minimum(x, x.dtype.type(0), out=out)  # the branch not taken cannot overflow
+        np.expm1(result, out=result)
+        if self.alpha != 1:
+            np.multiply(result, x.dtype.type(self.alpha), out=result)
+        np.copyto(result, x, where=x > 0)  # NaN > 0 is False: expm1(NaN) stays
+        return result
+
+    def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        result = np.minimum(x, x.dtype.type(0), out=out)
+        np.exp(result, out=result)
+        if self.alpha != 1:
+            np.multiply(result, x.dtype.type(self.alpha), out=result)  # alpha at the kink 0
+        np.copyto(result, x.dtype.type(1), where=x > 0)
+        return result
+
+
+class SELU(BaseActivation):
+    r"""Scaled ELU: scale * x for x > 0, scale * alpha * (exp(x) - 1) below, fixed constants.
+
+    .. math:: f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases},
+              \qquad f'(x) = \begin{cases} \lambda & x > 0 \\ \lambda\alpha e^{x} & x \le 0 \end{cases}
+
+    with :math:`\alpha = 1.6732632423543772848...` and
+    :math:`\lambda = 1.0507009873554804934...` (Klambauer et al. 2017), the
+    constants of PyTorch, JAX, Keras and TensorFlow; the product
+    :math:`\lambda\alpha = 1.7580993408473768599...` is rounded once. The
+    derivative at the kink 0 is :math:`\lambda\alpha` (PyTorch and JAX;
+    TensorFlow gives :math:`\lambda`). C^0 with a kink at 0.
+
+    The derivative is :math:`\lambda\alpha e^x` from x, so selu'(-700) =
+    1.73e-304 in float64, where JAX's output form y + lambda * alpha gives 0.
+
+    Examples
+    --------
+    >>> import activations
+    >>> selu = activations.get("selu")
+    >>> selu([-1.0, 0.0, 1.0])
+    array([-1.11133074,  0.        ,  1.05070099])
+    >>> float(selu.derivative(0.0))
+    1.7580993408473768
+    >>> print(f"{selu.derivative(-700.0):.4g}")
+    1.733e-304
+    """
+
+    name = "selu"
+    formula = "f(x) = scale * x for x > 0, scale * alpha * expm1(x) below; f'(0) = scale * alpha"
+    properties = Properties(
+        output_range=(-SELU_SCALE_ALPHA, math.inf),
+        monotonic=True,
+        zero_centered=True,
+        sparse=False,
+        smoothness=0,
+        kinks=(0.0,),
+        saturating="lower",
+    )
+
+    def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        t = x.dtype.type
+        result = np.minimum(x, t(0), out=out)
+        np.expm1(result, out=result)
+        np.multiply(result, t(SELU_SCALE_ALPHA), out=result)
+        with np.errstate(over="ignore"):  # scale * x really overflows for x near the largest float
+            np.multiply(x, t(SELU_SCALE), out=result, where=x > 0)
+        return result
+
+    def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        t = x.dtype.type
+        result = np.minimum(x, t(0), out=out)
+        np.exp(result, out=result)
+        np.multiply(result, t(SELU_SCALE_ALPHA), out=result)
+        np.copyto(result, t(SELU_SCALE), where=x > 0)
+        return result
+
+
+class CELU(BaseActivation):
+    r"""Continuously differentiable ELU: max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
+
+    .. math:: f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x/\alpha} - 1) & x \le 0 \end{cases},
+              \qquad f'(x) = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}
+
+    ``alpha`` defaults to 1.0 (PyTorch, JAX and Keras) and must not be 0. For
+    any alpha, f'(0) = 1 from both sides, so 0 is not a kink: f is C^1 (not
+    C^2: f'' jumps from 1/alpha to 0) and the identity near 0; the value taken
+    at 0 is 1 (PyTorch and JAX agree). With a negative alpha the left branch decreases
+    without bound and overflows to -inf once exp(x / alpha) does.
+
+    Examples
+    --------
+    >>> import activations
+    >>> celu = activations.get("celu", alpha=2.0)
+    >>> celu([-2.0, 0.0, 3.0])
+    array([-1.26424112,  0.        ,  3.        ])
+    >>> celu.derivative([-2.0, 0.0, 3.0])
+    array([0.36787944, 1.        , 1.        ])
+    """
+
+    name = "celu"
+    formula = "f(x) = max(0, x) + min(0, alpha * expm1(x / alpha)); f'(x) = 1 for x > 0, exp(x / alpha) below"
+
+    def __init__(self, *, alpha: float = 1.0) -> None:
+        _check_finite("alpha", alpha)
+        if alpha == 0:
+            raise ValueError("alpha must not be 0")
+        self.alpha = alpha
+
+    @property
+    def properties(self) -> Properties:  # type: ignore[override]  # depends on the sign of alpha
+        a = self.alpha
+        return Properties(
+            output_range=(-a if a > 0 else -math.inf, math.inf),
+            monotonic=True,
+            zero_centered=True,
+            sparse=False,
+            smoothness=1,
+            kinks=(),
+            saturating="lower" if a > 0 else "none",
+            identity_near_origin=True,
+        )
+
+    def _scaled_left(self, x: Array, out: Array | None) -> tuple[Array, AbstractContextManager[Any]]:
+        """min(x, 0) / alpha, clipped where the exponential is already 0 or inf, and the overflow guard."""
+        t = x.dtype.type
+        a = self.alpha
+        # x / alpha stays within +-1000, where exp is already 0 (or inf).
+        bound = t(max(-1000.0 * abs(a), -float(np.finfo(x.dtype).max)))
+        z = np.clip(x, bound, t(0), out=out)
+        if a != 1:
+            np.divide(z, t(a), out=z)
+        # With a negative alpha, exp(x / alpha) really overflows for x far below 0: the
+        # result is then -inf (forward) or inf (derivative), as it should be.
+        guard = np.errstate(over="ignore") if a < 0 else contextlib.nullcontext()
+        return z, guard
+
+    def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        result, guard = self._scaled_left(x, out)
+        with guard:
+            np.expm1(result, out=result)
+            if self.alpha != 1:
+                np.multiply(result, x.dtype.type(self.alpha), out=result)
+        np.copyto(result, x, where=x > 0)
+        return result
+
+    def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        result, guard = self._scaled_left(x, out)
+        with guard:
+            np.exp(result, out=result)  # exp(0) = 1 at the point 0
+        np.copyto(result, x.dtype.type(1), where=x > 0)
+        return result
+
+
+@activations.hookimpl
+def register_activations(register: Any) -> None:
+    """Register ELU, SELU and CELU (PyTorch, JAX and Keras use these names)."""
+    register(ELU, name="elu")
+    register(SELU, name="selu")
+    register(CELU, name="celu")
