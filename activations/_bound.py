@@ -205,6 +205,8 @@ class BoundActivation:
     @staticmethod
     def _compute_dtype(dtype: np.dtype[Any]) -> tuple[np.dtype[Any], np.dtype[Any]]:
         """(dtype the plugin computes in, dtype of the result)."""
+        if dtype.kind == "f" and not dtype.isnative:  # byte-swapped floats: the native twin
+            dtype = dtype.newbyteorder("=")
         if dtype in _NATIVE:
             return dtype, dtype
         if dtype == _F16:

@@ -467,10 +467,11 @@ class Registry:
     def _unknown_message(self, name: str) -> str:
         key = fold(name)
         matches = difflib.get_close_matches(key, list(self._index), n=3, cutoff=0.6)
-        suggested = [self._index[m] if m == self._index[m] else m for m in matches]
+        suggested = [self._index[m] for m in matches]  # an alias suggests its activation
         head = f"unknown activation {name!r}"
         if suggested:
-            head += "; did you mean " + " or ".join(repr(s) for s in dict.fromkeys(suggested)) + "?"
+            *rest, last = [repr(s) for s in dict.fromkeys(suggested)]
+            head += f"; did you mean {', '.join(rest)} or {last}?" if rest else f"; did you mean {last}?"
         lines = [head]
         for info in self._plugins:
             if info.status != "loaded" and fold(info.name) == key:

@@ -109,9 +109,19 @@ class LeakyReLU(BaseActivation):
         )
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        result = np.multiply(x, x.dtype.type(self.negative_slope), out=out)
-        np.copyto(result, x, where=x >= 0)  # NaN >= 0 is False: NaN * slope stays NaN
-        return result
+        a = self.negative_slope
+        if a == 0:  # ReLU; a * x would turn -inf into NaN
+            return np.maximum(x, x.dtype.type(0), out=out)
+        # f = max(x, 0) + a * min(x, 0): exact (one side is always 0), NaN stays NaN, and the
+        # product is only formed where x < 0, so it overflows only where the true value does.
+        negative = np.minimum(x, x.dtype.type(0))
+        if abs(a) > 1:
+            with np.errstate(over="ignore"):  # the true value is beyond the float range there
+                np.multiply(negative, x.dtype.type(a), out=negative)
+        else:
+            np.multiply(negative, x.dtype.type(a), out=negative)
+        result = np.maximum(x, x.dtype.type(0), out=out)
+        return np.add(result, negative, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
         result = np.heaviside(x, x.dtype.type(0), out=out)  # 1 above the kink, 0 at and below, NaN

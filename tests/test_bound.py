@@ -209,3 +209,12 @@ def test_float16_overflow_rounds_to_inf_without_a_warning():
         leaky(x, out=out)
     np.testing.assert_array_equal(result, [-np.inf, 1.0])
     np.testing.assert_array_equal(out, [-np.inf, 1.0])
+
+
+@pytest.mark.parametrize("dtype", [">f2", ">f4", ">f8", "<f4"])
+def test_byte_swapped_floats_keep_their_precision(dtype):
+    x = np.linspace(-3, 3, 7).astype(dtype)
+    native = np.dtype(dtype).newbyteorder("=")
+    result = activations.get("tanh")(x)
+    assert result.dtype == native
+    np.testing.assert_array_equal(result, activations.get("tanh")(x.astype(native)))

@@ -117,7 +117,7 @@ def test_unknown_name_lists_close_matches(reg):
     with pytest.raises(UnknownActivationError) as info:
         reg.get("sigmiod")
     first = str(info.value).splitlines()[0]
-    assert first == "unknown activation 'sigmiod'; did you mean 'sigmoid'?"
+    assert first == "unknown activation 'sigmiod'; did you mean 'sigmoid' or 'log_sigmoid'?"
     assert isinstance(info.value, LookupError)
     assert str(info.value).splitlines()[-1].startswith("available: ")
     assert "relu" in str(info.value).splitlines()[-1]

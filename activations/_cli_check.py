@@ -1,0 +1,117 @@
+"""Run the conformance kit (`activations.testing`) on installed activations.
+
+Prints a pass/fail table, one row per activation, then each failure's
+explanation; ``--json`` prints one JSON document instead. Exit status: 0 when
+every check passed, 1 when one failed, 2 for a user error (an unknown name or
+check, no NAME and no --all).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``check`` subcommand's arguments to ``parser``.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from activations._cli_check import add_arguments
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> parser.parse_args(["relu", "--check", "check_kinks"]).check
+    ['check_kinks']
+    """
+    parser.add_argument(
+        "names", nargs="*", metavar="NAME",
+        help="activations to check: names, aliases or specs such as 'leaky_relu(negative_slope=0.2)'",
+    )  # fmt: skip
+    parser.add_argument(
+        "--all", action="store_true", help="check every registered activation (bundled and third-party)"
+    )
+    parser.add_argument(
+        "--check", action="append", metavar="CHECK",
+        help="run only this check (repeatable), e.g. check_kinks; default: all of them",
+    )  # fmt: skip
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the kit as ``args`` asks; return the exit code (0 all passed, 1 a check failed).
+
+    Raises
+    ------
+    activations.cli.UsageError
+        No NAME and no ``--all``, or an unknown check.
+    activations.ActivationError
+        An unknown name or a bad spec (the command line exits with 2).
+
+    Examples
+    --------
+    >>> from activations.cli import main
+    >>> main(["check", "relu", "--check", "check_monotonic"])
+    activation  result  checks
+    relu        pass    1/1
+    0
+    """
+    import activations
+    from activations.cli import UsageError
+    from activations.testing import CHECKS, check_activation
+
+    if not args.names and not args.all:
+        raise UsageError("name at least one activation, or pass --all")
+    if args.names and args.all:
+        raise UsageError("give either NAME... or --all, not both")
+    unknown = [c for c in args.check or () if c not in CHECKS]
+    if unknown:
+        raise UsageError(f"unknown check {unknown[0]!r}; the checks are: {', '.join(CHECKS)}")
+    specs: list[Any] = activations.names() if args.all else list(args.names)
+    bound = [activations.get(spec) for spec in specs]  # every spec is valid before anything runs
+    reports = [check_activation(act, checks=args.check, on_fail=None) for act in bound]
+    if args.json:
+        document = {
+            "passed": all(r.passed for r in reports),
+            "activations": [
+                {
+                    "activation": r.activation,
+                    "passed": r.passed,
+                    "seconds": round(r.seconds, 4),
+                    "checks": [
+                        {
+                            "check": c.check,
+                            "passed": c.passed,
+                            "message": c.message,
+                            "seconds": round(c.seconds, 4),
+                        }
+                        for c in r.results
+                    ],
+                }
+                for r in reports
+            ],
+        }
+        json.dump(document, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_table(reports)
+    return 0 if all(r.passed for r in reports) else 1
+
+
+def _print_table(reports: list[Any]) -> None:
+    width = max(len("activation"), *(len(r.activation) for r in reports))
+    print(f"{'activation':<{width}}  result  checks")
+    for r in reports:
+        passed = sum(c.passed for c in r.results)
+        failed = ", ".join(c.check for c in r.failures)
+        row = f"{r.activation:<{width}}  {'pass' if r.passed else 'FAIL':<6}  {passed}/{len(r.results)}"
+        print(row + (f"  failed: {failed}" if failed else ""))
+    failures = [c for r in reports for c in r.failures]
+    if failures:
+        print()
+        for c in failures:
+            print(c.message)
