@@ -78,7 +78,9 @@ def test_unknown_name_is_a_one_line_error_with_exit_2(capsys):
     code, out, err = run(capsys, "info", "sigmiod")
     assert code == 2
     assert out == ""
-    assert err == "activations: error: unknown activation 'sigmiod'; did you mean 'sigmoid' or 'log_sigmoid'?\n"
+    assert (
+        err == "activations: error: unknown activation 'sigmiod'; did you mean 'sigmoid' or 'log_sigmoid'?\n"
+    )
 
 
 def test_bad_command_is_exit_2(capsys):
