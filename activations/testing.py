@@ -16,8 +16,8 @@ activation, the input, and what was expected and got. Checks test the
 activation as users hold it (through `activations.get`), so the core's input
 policy is part of what is checked, and they are numerical: each docstring
 says what its grid proves and what it cannot see. The same kit runs from the
-command line (``activations check NAME``) and, with ``pytest
---activations-check=NAME``, inside any pytest run.
+command line (``activations check NAME``) and inside any pytest run
+(``pytest --activations-check=NAME``).
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ class ELU(BaseActivation):
     >>> float(elu(np.float32(-1e-8)))
     -9.99999993922529e-09
     >>> float(elu.derivative(np.float32(-20.0)))
-    2.0611536e-09
+    2.06115369216775e-09
     """
 
     name = "elu"

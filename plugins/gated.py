@@ -478,7 +478,7 @@ class Mish(BaseActivation):
     >>> import activations
     >>> mish = activations.get("mish")
     >>> mish([-np.inf, -1.0, 0.0, 1.0])
-    array([-0.        , -0.30340147,  0.        ,  0.86509839])
+    array([-0.        , -0.30340146,  0.        ,  0.86509839])
     >>> float(mish.derivative(0.0))
     0.6
     """

@@ -34,7 +34,7 @@ class Tanh(BaseActivation):
     >>> t([0.0, 1.0])
     array([0.        , 0.76159416])
     >>> float(t.derivative(20.0))
-    1.7000000000000001e-17
+    1.6993417021166355e-17
     """
 
     name = "tanh"

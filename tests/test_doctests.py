@@ -13,11 +13,17 @@ import pkgutil
 import pytest
 
 import activations
+import activations.plugins
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 FLAGS = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
 MODULES = sorted(
-    {"activations", *(m.name for m in pkgutil.walk_packages(activations.__path__, "activations."))}
+    {
+        "activations",
+        *(m.name for m in pkgutil.walk_packages(activations.__path__, "activations.")),
+        # An editable install maps activations.plugins onto plugins/, outside activations' path.
+        *(m.name for m in pkgutil.walk_packages(activations.plugins.__path__, "activations.plugins.")),
+    }
     - {"activations._pytest_plugin"}  # imports pytest internals; its examples run in its own tests
 )
 DOCUMENTS = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
