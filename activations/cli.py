@@ -27,6 +27,7 @@ EXTERNAL_COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("activations._cli_compare", "measure sparsity, bias shift, gradient flow, speed, dead units"),
     "plot": ("activations._cli_plot", "draw f and f' into a PNG file (needs the plot extra)"),
     "check": ("activations._cli_check", "run the conformance kit on installed activations"),
+    "bench": ("activations._cli_bench", "time activations against the memory floor and PyTorch if installed"),
 }
 
 
