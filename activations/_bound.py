@@ -6,7 +6,8 @@ would, computes integer and bool input in float64 and float16 in float32
 (rounding back), refuses complex, object, string and bytes input, checks
 ``out`` and ``grad_output``, and shields plugins from aliasing: a plugin never
 sees an ``out`` that shares memory with an input. The ndarray fast path comes
-first and costs a few attribute reads.
+first and costs a few attribute reads. Off that path, a dask array is handed
+to `activations._dask`, which maps this same policy over its blocks, lazily.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._contract import Properties
+from ._dask import is_dask_array, map_backward, map_elementwise
 
 __all__ = ["BoundActivation", "format_spec"]
 
@@ -240,6 +242,8 @@ class BoundActivation:
         return result[()] if scalar else result
 
     def _apply(self, method: Any, x: Any, out: Any) -> Any:
+        if is_dask_array(x):  # dask: mapped blockwise, lazily, through this same policy (_dask.py)
+            return map_elementwise(self, method is self._forward, x, out)
         arr = self._coerce(x, "x")
         compute, result_dtype = self._compute_dtype(arr.dtype)
         if arr.dtype != compute:
@@ -259,6 +263,8 @@ class BoundActivation:
         )
 
     def _apply_backward(self, x: Any, grad_output: Any, output: Any, out: Any) -> Any:
+        if is_dask_array(x) or is_dask_array(grad_output) or is_dask_array(output):  # dask: see _apply
+            return map_backward(self, x, grad_output, output, out)
         arr = self._coerce(x, "x")
         compute, result_dtype = self._compute_dtype(arr.dtype)
         if arr.dtype != compute:

@@ -4,6 +4,12 @@ For each activation NAME (any spec: "relu", "leaky_relu(negative_slope=0.2)",
 a third-party plugin's name): output statistics on x ~ N(0, 1), gradient norms
 through a deep network at initialisation, and a training run on the 8x8
 handwritten digits. Seeded: the same command gives the same numbers.
+
+With --seeds N, every activation is measured with the seeds S, ..., S+N-1
+(S from --seed), each run a dask task (the 'dask' extra), in local processes
+or on the dask.distributed cluster whose scheduler is at --scheduler ADDRESS;
+the table gives the mean and standard deviation across seeds, and --json
+every run too.
 """
 
 from __future__ import annotations
@@ -14,9 +20,17 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-__all__ = ["ProgressBar", "add_arguments", "check_at_least", "check_plot_target", "run", "write_plot"]
+__all__ = [
+    "ProgressBar",
+    "add_arguments",
+    "check_at_least",
+    "check_plot_target",
+    "check_seeds",
+    "run",
+    "write_plot",
+]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +55,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--epochs", type=int, default=30, metavar="E", help="training epochs on the digits (30)"
     )
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="seed of every random draw (0)")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        metavar="N",
+        help="run each activation with seeds S..S+N-1 as dask tasks; report mean and spread (needs 'dask')",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="WHERE",
+        help="with --seeds: 'processes' (default), 'threads', 'synchronous', "
+        "or a dask.distributed scheduler ADDRESS such as tcp://10.0.0.5:8786",
+    )
 
 
 def check_at_least(option: str, value: int, low: int) -> None:
@@ -58,6 +84,48 @@ def check_at_least(option: str, value: int, low: int) -> None:
 
     if value < low:
         raise UsageError(f"{option} must be at least {low}, got {value}")
+
+
+def check_seeds(seeds: int | None, scheduler: str | None) -> str | None:
+    """Check ``--seeds`` and ``--scheduler`` before any measurement; return the scheduler to use.
+
+    Raises a `UsageError` for a bad value, for ``--scheduler`` without
+    ``--seeds``, or when the ``dask`` extra (or ``distributed``, for an
+    address) is missing.
+
+    Examples
+    --------
+    >>> from activations._cli_compare import check_seeds
+    >>> check_seeds(None, None), check_seeds(3, None), check_seeds(3, "tcp://10.0.0.5:8786")
+    (None, 'processes', 'tcp://10.0.0.5:8786')
+    >>> check_seeds(None, "processes")
+    Traceback (most recent call last):
+    ...
+    activations.cli.UsageError: --scheduler needs --seeds
+    """
+    from ._dask import LOCAL_SCHEDULERS, check_scheduler, require_dask, require_distributed
+    from .cli import UsageError
+
+    if seeds is None:
+        if scheduler is not None:
+            raise UsageError("--scheduler needs --seeds")
+        return None
+    check_at_least("--seeds", seeds, 1)
+    scheduler = "processes" if scheduler is None else scheduler
+    try:
+        check_scheduler(scheduler)
+    except ValueError:
+        raise UsageError(
+            f"--scheduler must be {', '.join(LOCAL_SCHEDULERS)} or a dask.distributed scheduler address "
+            f"such as tcp://10.0.0.5:8786, got {scheduler!r}"
+        ) from None
+    try:
+        require_dask("--seeds")
+        if scheduler not in LOCAL_SCHEDULERS:
+            require_distributed("--scheduler ADDRESS")
+    except ModuleNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+    return scheduler
 
 
 def check_plot_target(path: str) -> None:
@@ -153,17 +221,26 @@ def run(args: argparse.Namespace) -> int:
     check_at_least("--depth", args.depth, 1)
     check_at_least("--epochs", args.epochs, 1)
     check_at_least("--seed", args.seed, 0)
+    scheduler = check_seeds(args.seeds, args.scheduler)
     if args.plot is not None:
         check_plot_target(args.plot)
 
     from . import analysis
+    from ._dask import LOCAL_SCHEDULERS
+    from .cli import UsageError
 
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     started = time.perf_counter()
     try:
+        sweep: dict[str, Any] = {} if args.seeds is None else {"seeds": args.seeds, "scheduler": scheduler}
         report = analysis.compare(
-            args.names, depth=args.depth, epochs=args.epochs, seed=args.seed, progress=bar
+            args.names, depth=args.depth, epochs=args.epochs, seed=args.seed, progress=bar, **sweep
         )
+    except OSError as exc:
+        if args.seeds is None or scheduler in LOCAL_SCHEDULERS:
+            raise
+        # a cluster that cannot be reached (distributed raises OSError once its connect timeout is up)
+        raise UsageError(f"cannot reach the dask scheduler at {scheduler}: {exc}") from None
     finally:
         if bar is not None:
             bar.close()

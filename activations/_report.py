@@ -3,7 +3,8 @@
 `Comparison` holds the settings and one `ActivationReport` per activation,
 with everything needed to redraw the figure later (curves and histogram), so
 a report can be rendered after the activations it measured are gone (for
-instance, unregistered).
+instance, unregistered). A comparison over several seeds also holds every
+run, and its table and JSON give the mean and spread across seeds.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
     from .analysis import GradientFlow, OutputStats, Settings, TrainingResult
 
-__all__ = ["COLUMNS", "ActivationReport", "Comparison", "build_row"]
+__all__ = ["COLUMNS", "SEED_COLUMNS", "ActivationReport", "Comparison", "build_row"]
 
 #: (header, one-line reading) of each column of the table, in order.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -36,6 +37,20 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("dead", "fraction of hidden units outputting exactly 0 on every training image after training"),
 )
 
+
+#: The keys of a run's ``to_dict()`` that a comparison over seeds summarises (mean, std, min, max).
+SEED_COLUMNS: tuple[str, ...] = (
+    "sparsity",
+    "mean_output",
+    "std_output",
+    "mean_gradient",
+    "max_gradient",
+    "zero_gradient_fraction",
+    "gradient_ratio",
+    "epochs_to_target",
+    "final_accuracy",
+    "dead_fraction",
+)
 
 _CURVE_X = np.linspace(-5.0, 5.0, 401)
 _HISTOGRAM_BINS = 60
@@ -151,9 +166,14 @@ class Comparison:
     Attributes
     ----------
     settings : Settings
-        How everything was measured.
+        How everything was measured (over seeds: ``seed`` is the first seed).
     activations : tuple of ActivationReport
-        One report per activation, in the order asked for.
+        One report per activation, in the order asked for (over seeds: the
+        first seed's run, which the figure draws).
+    seeds : tuple of int
+        The seeds of a comparison over seeds; empty for a single run.
+    runs : tuple of tuple of ActivationReport
+        Over seeds: for each activation, its run with each seed, in order.
 
     Examples
     --------
@@ -167,9 +187,20 @@ class Comparison:
 
     settings: Settings
     activations: tuple[ActivationReport, ...]
+    seeds: tuple[int, ...] = ()
+    runs: tuple[tuple[ActivationReport, ...], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"settings": {...}, "activations": [...]}``, ready for ``json.dumps(allow_nan=False)``.
+
+        Over seeds, ``settings`` also has ``"seeds"``, and each activation is
+        ``{"name", "config", "seeds", "mean", "std", "min", "max",
+        "reached_target", "diverged", "runs"}``: ``mean`` ... ``max`` map each
+        of `SEED_COLUMNS` to its mean, standard deviation (NumPy's, ddof=0),
+        minimum and maximum across seeds (None where a run gave NaN; for
+        ``epochs_to_target``, over the runs that reached the target, None if
+        none did); ``reached_target`` and ``diverged`` count runs; ``runs``
+        holds each seed's row as a single run writes it.
 
         Examples
         --------
@@ -181,7 +212,32 @@ class Comparison:
         >>> isinstance(json.dumps(data, allow_nan=False), str)
         True
         """
-        return {"settings": self.settings.to_dict(), "activations": [a.to_dict() for a in self.activations]}
+        if not self.seeds:
+            rows = [a.to_dict() for a in self.activations]
+            return {"settings": self.settings.to_dict(), "activations": rows}
+        settings = {**self.settings.to_dict(), "seeds": list(self.seeds)}
+        return {"settings": settings, "activations": [self._seed_summary(runs) for runs in self.runs]}
+
+    def _seed_summary(self, runs: tuple[ActivationReport, ...]) -> dict[str, Any]:
+        rows = [run.to_dict() for run in runs]
+        first = runs[0]
+        summary: dict[str, Any] = {
+            "name": first.name,
+            "config": dict(first.config),
+            "seeds": list(self.seeds),
+        }
+        stats: dict[str, dict[str, float | None]] = {"mean": {}, "std": {}, "min": {}, "max": {}}
+        for column in SEED_COLUMNS:
+            values = [np.nan if row[column] is None else row[column] for row in rows]
+            if column == "epochs_to_target":
+                values = [v for v in values if not math.isnan(v)]
+            for name, value in _spread(values).items():
+                stats[name][column] = None if value is None else _finite(value)
+        summary.update(stats)
+        summary["reached_target"] = sum(run.training.epochs_to_target is not None for run in runs)
+        summary["diverged"] = sum(run.training.diverged_at is not None for run in runs)
+        summary["runs"] = rows
+        return summary
 
     def to_markdown(self) -> str:
         """Render a Markdown table of the measurements, then the settings and a reading of each column.
@@ -197,13 +253,19 @@ class Comparison:
         """
         headers = [h for h, _ in COLUMNS]
         headers[8] = f"epochs to {self.settings.target:.0%}"
-        rows = [headers, ["---"] * len(headers), *(a.cells() for a in self.activations)]
+        cells = [self._seed_cells(d) for d in self.to_dict()["activations"]] if self.seeds else None
+        body = cells if cells is not None else [a.cells() for a in self.activations]
+        rows = [headers, ["---"] * len(headers), *body]
         lines = ["| " + " | ".join(row) + " |" for row in rows]
         s = self.settings
         hidden = "-".join(map(str, s.hidden))
+        seeds = ", ".join(map(str, self.seeds))
+        heading = f"Settings (seed {s.seed}):"
+        if self.seeds:
+            heading = f"Settings (seeds {seeds}; each cell: mean ± standard deviation across the seeds):"
         lines += [
             "",
-            f"Settings (seed {s.seed}):",
+            heading,
             f"- output statistics: {s.samples} draws of x ~ N(0, 1)",
             f"- gradient flow: {s.depth} hidden layers of {s.width} units, Glorot normal, zero biases; "
             f"a batch of {s.batch} inputs x ~ N(0, 1) with random labels, softmax cross-entropy",
@@ -214,6 +276,31 @@ class Comparison:
             *(f"- {headers[i]}: {reading}" for i, (_, reading) in enumerate(COLUMNS)),
         ]
         return "\n".join(lines)
+
+    def _seed_cells(self, summary: dict[str, Any]) -> list[str]:
+        """One row of the table over seeds: ``mean ± std`` per column."""
+        n = len(self.seeds)
+
+        def cell(column: str, spec: str = ".3f") -> str:
+            mean, std = summary["mean"][column], summary["std"][column]
+            return "n/a" if mean is None or std is None else f"{mean:{spec}} ± {std:{spec}}"
+
+        reached = summary["reached_target"]
+        epochs = "never" if not reached else cell("epochs_to_target", ".1f")
+        if 0 < reached < n:
+            epochs += f" ({reached}/{n} seeds)"
+        diverged = summary["diverged"]
+        final = cell("final_accuracy") if not diverged else f"diverged ({diverged}/{n} seeds)"
+        columns = ("sparsity", "mean_output", "std_output", "mean_gradient", "max_gradient")
+        return [
+            summary["name"],
+            *(cell(c) for c in columns),
+            cell("zero_gradient_fraction"),
+            cell("gradient_ratio", ".3g"),
+            epochs,
+            final,
+            cell("dead_fraction"),
+        ]
 
     def __str__(self) -> str:
         return self.to_markdown()
@@ -242,6 +329,20 @@ class Comparison:
         from ._plotting import draw_comparison
 
         draw_comparison(self, path)
+
+
+def _spread(values: list[float]) -> dict[str, float | None]:
+    """Mean, standard deviation (ddof=0), minimum and maximum; None for all when there is no value."""
+    if not values:
+        return {"mean": None, "std": None, "min": None, "max": None}
+    arr = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf in std: NaN, written as None
+        return {
+            "mean": float(np.mean(arr)),
+            "std": float(np.std(arr)),
+            "min": float(np.min(arr)),
+            "max": float(np.max(arr)),
+        }
 
 
 def build_row(

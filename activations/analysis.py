@@ -17,7 +17,12 @@ through the `Activation` contract alone (``forward``, ``derivative`` and
   the first epoch that reaches a target accuracy (convergence speed) and the
   fraction of dead hidden units at the end;
 * `compare`: all three for several activations, as a `Comparison` report
-  with ``to_markdown()``, ``to_dict()`` and ``plot(path)``.
+  with ``to_markdown()``, ``to_dict()`` and ``plot(path)``; with ``seeds=``,
+  once per seed as dask tasks (local processes or a cluster), reporting the
+  mean and spread across seeds.
+
+`output_stats` also measures a dask array, lazily and in one pass with
+bounded memory (the ``dask`` extra; see docs/dask.md).
 
 Everything is NumPy, float64 and seeded: the same call gives bit-identical
 numbers on the same machine (NumPy and BLAS build). Every activation gets the
@@ -43,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._dask import is_dask_array
 from ._digits import load_digits, split_digits
 from ._report import ActivationReport, Comparison, build_row
 
@@ -239,7 +245,9 @@ def output_stats(
         The inputs. None (the default) draws ``samples`` values from N(0, 1)
         with ``numpy.random.default_rng(seed)``; a callable ``x(rng, samples)``
         draws from a distribution of your choice with that generator; an array
-        is used as given (flattened, in float64).
+        is used as given (flattened, in float64). A dask array is measured
+        the same way, lazily: every statistic is a dask reduction and all are
+        computed together in one pass over its chunks, in bounded memory.
     samples : int
         How many values to draw when ``x`` is None or a callable.
     seed : int
@@ -259,8 +267,18 @@ def output_stats(
     1.0
     >>> output_stats("relu", [-1.0, 0.0, 2.0]).sparsity
     0.6666666666666666
+
+    A dask array (here 4 values in 2 chunks) is measured lazily, in one pass:
+
+    >>> import dask.array as da
+    >>> output_stats("relu", da.from_array([-1.0, 0.0, 2.0, 3.0], chunks=2)).sparsity
+    0.5
     """
     act = _activation(activation)
+    if is_dask_array(x):
+        from ._dask import lazy_output_stats
+
+        return OutputStats(**lazy_output_stats(act, x))
     arr = _inputs(x, samples, seed)
     y = act.forward(arr)
     grad = np.abs(act.derivative(arr))
@@ -502,6 +520,8 @@ def compare(
     settings: Settings | None = None,
     registry: Registry | None = None,
     progress: Progress | None = None,
+    seeds: int | Sequence[int] | None = None,
+    scheduler: Any = None,
     **changes: Any,
 ) -> Comparison:
     """Measure several activations side by side: output statistics, gradient flow and training.
@@ -509,6 +529,11 @@ def compare(
     Every name is resolved before anything is measured, so an unknown name
     fails at once. Each activation then gets `output_stats`, `gradient_flow`
     and `train` with the same settings and seed.
+
+    With ``seeds``, every (activation, seed) measurement is an independent
+    dask task (the ``dask`` extra), run by ``scheduler``; the report holds
+    every run (`Comparison.runs`) and shows the mean and spread across seeds.
+    Each run is bit-identical to ``compare([spec], seed=seed)``, wherever it ran.
 
     Parameters
     ----------
@@ -521,6 +546,17 @@ def compare(
     progress : callable, optional
         ``progress(done, total, message)`` as the work advances (one step per
         measurement and per training epoch), e.g. to draw a progress bar.
+    seeds : int or sequence of int, optional
+        Measure every activation once per seed: an int ``n`` means the seeds
+        ``settings.seed, ..., settings.seed + n - 1``; a sequence gives them
+        (distinct integers >= 0). None (the default): one run, with ``settings.seed``.
+    scheduler : None, str or distributed.Client, optional
+        Where the seeds' tasks run (only with ``seeds``): ``"processes"``
+        (local processes), ``"threads"``, ``"synchronous"`` (one after
+        another, in this process), a ``dask.distributed`` scheduler address
+        such as ``"tcp://10.0.0.5:8786"`` (a client is connected, then
+        closed), or a ``distributed.Client``. None: dask's default (the
+        current ``distributed.Client`` if there is one, else threads).
     **changes
         Fields of `Settings` to override, e.g. ``epochs=5``.
 
@@ -533,7 +569,9 @@ def compare(
     UnknownActivationError, InvalidSpecError
         A name is not registered or a spec is malformed.
     ValueError
-        No activation, or a setting out of range.
+        No activation, a setting or seed out of range, or an unknown scheduler.
+    ModuleNotFoundError
+        ``seeds`` was given and dask is not installed; the message names the extra.
 
     Examples
     --------
@@ -543,36 +581,107 @@ def compare(
     ['relu', 'sigmoid']
     >>> report.activations[0].stats.max_gradient
     1.0
+
+    Two seeds, one after another in this process (``"processes"`` or a
+    cluster's address run them in parallel, with the same results):
+
+    >>> report = compare(["relu"], seeds=2, scheduler="synchronous", epochs=1, samples=1000, depth=3)
+    >>> report.seeds, len(report.runs[0])
+    ((0, 1), 2)
+    >>> row = report.to_dict()["activations"][0]
+    >>> row["seeds"], row["mean"]["max_gradient"], row["std"]["max_gradient"]
+    ([0, 1], 1.0, 0.0)
     """
     settings = replace(settings or Settings(), **changes)
     if not specs:
         raise ValueError("compare needs at least one activation")
+    if seeds is None and scheduler is not None:
+        raise ValueError("scheduler= needs seeds=: a single run is not sent to a scheduler")
     acts = [_activation(spec, registry) for spec in specs]
+    if seeds is not None:
+        return _compare_seeds(acts, settings, _seed_list(seeds, settings.seed), scheduler, progress)
     steps_each = settings.epochs + 2
     total = steps_each * len(acts)
-    rows = []
-    for i, act in enumerate(acts):
-        step = _shifted(progress, i * steps_each, total)
-        step(0, 0, f"{act!r}: output statistics")
-        stats = output_stats(act, samples=settings.samples, seed=settings.seed)
-        step(1, 0, f"{act!r}: gradient flow")
-        flow = gradient_flow(
-            act, depth=settings.depth, width=settings.width, batch=settings.batch, seed=settings.seed
-        )
-        step(2, 0, f"{act!r}: training")
-        run = train(
-            act,
-            hidden=settings.hidden,
-            epochs=settings.epochs,
-            batch_size=settings.batch_size,
-            learning_rate=settings.learning_rate,
-            momentum=settings.momentum,
-            target=settings.target,
-            seed=settings.seed,
-            progress=_shifted(progress, i * steps_each + 2, total),
-        )
-        rows.append(build_row(act, stats, flow, run, samples=settings.samples, seed=settings.seed))
+    rows = [_measure(act, settings, progress, i * steps_each, total) for i, act in enumerate(acts)]
     return Comparison(settings=settings, activations=tuple(rows))
+
+
+def _measure(
+    act: BoundActivation,
+    settings: Settings,
+    progress: Progress | None = None,
+    offset: int = 0,
+    total: int = 0,
+) -> ActivationReport:
+    """One row of a comparison: `output_stats`, `gradient_flow` and `train` with ``settings``.
+
+    Also the task that `compare` sends to dask for each (activation, seed).
+    """
+    step = _shifted(progress, offset, total)
+    step(0, 0, f"{act!r}: output statistics")
+    stats = output_stats(act, samples=settings.samples, seed=settings.seed)
+    step(1, 0, f"{act!r}: gradient flow")
+    flow = gradient_flow(
+        act, depth=settings.depth, width=settings.width, batch=settings.batch, seed=settings.seed
+    )
+    step(2, 0, f"{act!r}: training")
+    run = train(
+        act,
+        hidden=settings.hidden,
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        learning_rate=settings.learning_rate,
+        momentum=settings.momentum,
+        target=settings.target,
+        seed=settings.seed,
+        progress=_shifted(progress, offset + 2, total),
+    )
+    return build_row(act, stats, flow, run, samples=settings.samples, seed=settings.seed)
+
+
+def _seed_list(seeds: int | Sequence[int], first: int) -> tuple[int, ...]:
+    """The seeds asked for: ``n`` consecutive ones from ``first``, or the given distinct ones."""
+    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
+        _check_int("seeds", seeds, 1)
+        return tuple(range(first, first + int(seeds)))
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
+        raise ValueError(f"seeds must be an integer >= 1 or a non-empty sequence of seeds, got {seeds!r}")
+    for seed in seeds:
+        _check_int("each seed", seed, 0)
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct, got {list(seeds)!r}")
+    return tuple(int(seed) for seed in seeds)
+
+
+def _compare_seeds(
+    acts: list[BoundActivation],
+    settings: Settings,
+    seeds: tuple[int, ...],
+    scheduler: Any,
+    progress: Progress | None,
+) -> Comparison:
+    """Run `_measure` for every (activation, seed) as dask tasks; reassemble the runs in order."""
+    from ._dask import run_tasks
+
+    calls = [(act, replace(settings, seed=seed)) for act in acts for seed in seeds]
+    finished = 0
+
+    def done(i: int) -> None:
+        nonlocal finished
+        finished += 1
+        if progress is not None:
+            act, run_settings = calls[i]
+            progress(finished, len(calls), f"{act!r}: seed {run_settings.seed} done")
+
+    results = run_tasks(_measure, calls, scheduler=scheduler, feature="compare(seeds=...)", done=done)
+    k = len(seeds)
+    runs = tuple(tuple(results[i * k : (i + 1) * k]) for i in range(len(acts)))
+    return Comparison(
+        settings=replace(settings, seed=seeds[0]),
+        activations=tuple(run[0] for run in runs),
+        seeds=seeds,
+        runs=runs,
+    )
 
 
 def _shifted(progress: Progress | None, offset: int, total: int) -> Progress:
