@@ -1,0 +1,97 @@
+"""Sphinx configuration of the pluggable-activations documentation.
+
+Build: ``sphinx-build -W --keep-going -b html docs docs/_build/html``. Every
+generated page (catalogue, comparison tables and figures, CLI reference, API
+stubs, gallery) is produced here at build time into ``docs/generated/``
+(git-ignored), never committed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import activations
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "_ext"))
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+project = "pluggable-activations"
+author = "The pluggable-activations developers"
+copyright = "The pluggable-activations developers"
+version = release = activations.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+    "myst_parser",
+    "sphinx_gallery.gen_gallery",
+    "matplotlib.sphinxext.plot_directive",
+    "activations_docs",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+root_doc = "index"
+exclude_patterns = ["_build", "examples", "gallery", "generated/gallery/*.ipynb"]
+templates_path = ["_templates"]
+nitpicky = True  # every reference must resolve
+default_role = "autolink"  # `name` in docstrings links where it can, as in NumPy's docs
+
+# Markdown pages (MyST): $...$ maths, ::: fences, and anchors for ## headings.
+myst_enable_extensions = ["dollarmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# API reference: numpydoc over autosummary stubs generated at build time.
+autosummary_generate = True
+autosummary_imported_members = False
+autodoc_typehints = "none"
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_validation_checks: set[str] = set()
+
+# The plot directive (catalogue plots): no source, no extra formats.
+plot_include_source = False
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 90)]
+plot_rcparams = {"figure.max_open_warning": 0}
+
+sphinx_gallery_conf = {
+    "examples_dirs": "gallery",
+    "gallery_dirs": "generated/gallery",
+    "filename_pattern": r"/plot_",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "within_subsection_order": "FileNameSortKey",
+    "abort_on_example_error": True,
+    "only_warn_on_example_error": False,
+    "matplotlib_animations": False,
+    "write_computation_times": False,
+    "run_stale_examples": True,  # execute every example on every build
+}
+
+html_theme = "pydata_sphinx_theme"
+html_title = "pluggable-activations"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "secondary_sidebar_items": ["page-toc"],
+}
+html_static_path: list[str] = []
+
+# Pages written by others that may not exist yet: in the toctree only when present.
+OPTIONAL_PAGES = ("accuracy", "dask")
+
+
+def _optional_toctree(app, docname, source):
+    if docname == "index":
+        present = [p for p in OPTIONAL_PAGES if (HERE / f"{p}.md").exists()]
+        source[0] = source[0].replace("%OPTIONAL_PAGES%", "\n".join(present))
+
+
+def setup(app):
+    app.connect("source-read", _optional_toctree)
