@@ -30,6 +30,13 @@ _F64 = np.dtype(np.float64)
 Array = NDArray[Any]
 
 
+def _may_overlap(a: Array, b: Array) -> bool:
+    """Whether two arrays may share memory: two that own their data cannot, unless identical."""
+    if a is b:
+        return True
+    return (a.base is not None or b.base is not None) and bool(np.may_share_memory(a, b))
+
+
 def format_spec(config: dict[str, Any]) -> str:
     """Render a ``config`` dict as a spec string that `get` parses back.
 
@@ -174,7 +181,7 @@ class BoundActivation:
         ):
             if out is None:
                 return self._backward(x, grad_output)
-            if self._out_ok(out, x) and not np.may_share_memory(out, grad_output):
+            if self._out_ok(out, x) and not _may_overlap(out, grad_output):
                 self._backward(x, grad_output, out=out)
                 return out
         return self._apply_backward(x, grad_output, output, out)
@@ -187,7 +194,7 @@ class BoundActivation:
             and out.dtype is x.dtype
             and out.shape == x.shape
             and out.flags.writeable
-            and not np.may_share_memory(out, x)
+            and not _may_overlap(out, x)
         )
 
     # -- the policy --------------------------------------------------------

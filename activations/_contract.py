@@ -204,7 +204,10 @@ class BaseActivation:
         """``grad_output * f'(x)``; ``output`` is not needed by the default."""
         import numpy as np
 
-        result: np.ndarray[Any, Any] = np.multiply(self.derivative(x, out=out), grad_output, out=out)
+        # One buffer: f' goes into out (or a fresh array) and is multiplied in place; the core
+        # guarantees that out shares no memory with grad_output.
+        derivative = self.derivative(x, out=out)
+        result: np.ndarray[Any, Any] = np.multiply(derivative, grad_output, out=derivative)
         return result
 
     def __repr__(self) -> str:

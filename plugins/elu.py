@@ -89,18 +89,24 @@ class ELU(BaseActivation):
         )
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        result = np.minimum(x, x.dtype.type(0), out=out)  # the branch not taken cannot overflow
+        zero = x.dtype.type(0)
+        result = np.minimum(x, zero, out=out)  # the branch not taken cannot overflow
         np.expm1(result, out=result)
         if self.alpha != 1:
             np.multiply(result, x.dtype.type(self.alpha), out=result)
-        np.copyto(result, x, where=x > 0)  # NaN > 0 is False: expm1(NaN) stays
-        return result
+        # alpha expm1(min(x, 0)) + max(x, 0): one side is always exactly 0, so this is exact,
+        # and unlike a mask that follows the data's signs it runs at ufunc speed. NaN stays.
+        return np.add(result, np.maximum(x, zero), out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
         result = np.minimum(x, x.dtype.type(0), out=out)
         np.exp(result, out=result)
         if self.alpha != 1:
             np.multiply(result, x.dtype.type(self.alpha), out=result)  # alpha at the kink 0
+        if 0 < self.alpha <= 1:
+            # alpha e^min(x,0) <= 1 <= [x > 0] above 0 and >= 0 = [x > 0] at and below it, so
+            # the maximum picks 1 or alpha e^x without a mask; NaN stays NaN.
+            return np.maximum(result, x > 0, out=result)
         np.copyto(result, x.dtype.type(1), where=x > 0)
         return result
 
