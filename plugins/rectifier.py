@@ -19,6 +19,7 @@ import activations
 from activations import BaseActivation, Properties
 
 from ._piecewise import indicator, window
+from .relu import LeakyReLU
 
 Array = NDArray[Any]
 
@@ -122,7 +123,7 @@ class Threshold(BaseActivation):
         return indicator(x, np.greater(x, x.dtype.type(self.threshold)), 1, out)
 
 
-class RReLU(BaseActivation):
+class RReLU(LeakyReLU):
     r"""Randomized leaky ReLU in evaluation mode: a leaky ReLU with the mean slope.
 
     .. math:: f(x) = \begin{cases} x & x \ge 0 \\ a x & x < 0 \end{cases}, \quad
@@ -133,7 +134,7 @@ class RReLU(BaseActivation):
     library has no training mode, so it computes what PyTorch's evaluation
     mode computes. ``lower`` (l) and ``upper`` (u) default to 1/8 and 1/3, as
     in PyTorch, so a = 11/48. The derivative at the kink 0 is the slope, as
-    for the leaky ReLU.
+    for the leaky ReLU, whose formulation it inherits.
 
     Examples
     --------
@@ -157,43 +158,9 @@ class RReLU(BaseActivation):
         self.upper = upper
 
     @property
-    def slope(self) -> float:
+    def negative_slope(self) -> float:  # type: ignore[override]  # derived from lower and upper
         """The slope for x < 0: the mean of ``lower`` and ``upper``."""
         return self.lower / 2 + self.upper / 2  # cannot overflow, unlike (lower + upper) / 2
-
-    @property
-    def properties(self) -> Properties:  # type: ignore[override]  # as for the leaky ReLU
-        a = self.slope
-        return Properties(
-            output_range=(-math.inf if a > 0 else 0.0, math.inf),
-            monotonic=a >= 0,
-            zero_centered=a > 0,
-            sparse=a == 0,
-            smoothness=math.inf if a == 1 else 0,
-            kinks=() if a == 1 else (0.0,),
-            saturating="lower" if a == 0 else "none",
-            identity_near_origin=a == 1,
-        )
-
-    def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        a = x.dtype.type(self.slope)
-        if 0 <= a <= 1:  # then f = max(x, a x): two passes, NaN propagates, +-inf fine
-            if a == 0:  # a * -inf would be NaN
-                return np.clip(x, a, x.dtype.type(np.inf), out=out)
-            result = np.multiply(x, a, out=out)
-            return np.maximum(result, x, out=result)
-        with np.errstate(over="ignore"):  # a > 1 or a < 0: a x may overflow, as the true value does
-            result = np.multiply(x, a, out=out)
-        np.copyto(result, x, where=x >= 0)  # NaN >= 0 is False: NaN * a stays NaN
-        return result
-
-    def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        a = x.dtype.type(self.slope)
-        result = indicator(x, np.greater(x, x.dtype.type(0)), 1, out)  # 1 above the kink, 0 at and below
-        if 0 <= a <= 1:  # max(result, a), NaN kept; clip is faster than np.maximum with a scalar
-            return np.clip(result, a, x.dtype.type(np.inf), out=result)
-        np.copyto(result, a, where=x <= 0)
-        return result
 
 
 @activations.hookimpl
