@@ -234,15 +234,15 @@ class CELU(BaseActivation):
             np.expm1(result, out=result)
             if self.alpha != 1:
                 np.multiply(result, x.dtype.type(self.alpha), out=result)
-        np.copyto(result, x, where=x > 0)
-        return result
+        # alpha expm1(min(x, 0) / alpha) + max(x, 0): one side is always exactly 0, so this is
+        # exact without a mask that follows the data's signs; NaN stays NaN.
+        return np.add(result, np.maximum(x, x.dtype.type(0)), out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
         result, guard = self._scaled_left(x, out)
         with guard:
-            np.exp(result, out=result)  # exp(0) = 1 at the point 0
-        np.copyto(result, x.dtype.type(1), where=x > 0)
-        return result
+            # exp(min(x, 0) / alpha) is already 1 for every x >= 0: no mask needed.
+            return np.exp(result, out=result)
 
 
 @activations.hookimpl
