@@ -9,7 +9,6 @@ write replaces whole dictionaries.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import re
 import threading
@@ -466,6 +465,8 @@ class Registry:
 
     def _unknown_message(self, name: str) -> str:
         key = fold(name)
+        import difflib  # only on a miss: keeps `import activations` light
+
         matches = difflib.get_close_matches(key, list(self._index), n=3, cutoff=0.6)
         suggested = [self._index[m] for m in matches]  # an alias suggests its activation
         head = f"unknown activation {name!r}"
