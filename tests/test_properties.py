@@ -61,11 +61,10 @@ def test_non_sparse_activations_have_only_isolated_zeros(spec, dtype, data):
     act = activations.get(spec)
     x = data.draw(arrays(dtype, bound=10.0))
     y = act(x)
-    zeros = x[(y == 0) & (x != 0)]
-    lo, hi = act.properties.output_range
-    roots = zeros[np.abs(zeros) > 1e-3]  # a root of f like threshold's value, or lo = 0 reached
-    if lo < 0 < hi or lo > 0:
-        assert roots.size <= 1, roots
+    # Near 0 a value can underflow (tanhshrink(1e-169) ~ 3e-508 is 0.0), so zeros count
+    # from |x| > 1e-3; at most one isolated root may remain there (e.g. threshold's).
+    zeros = np.unique(x[(y == 0) & (np.abs(x) > 1e-3)])
+    assert zeros.size <= 1, zeros
 
 
 @pytest.mark.parametrize("spec", [s for s in SPECS if activations.get(s).properties.sparse])
