@@ -7,20 +7,67 @@ where a condition on x holds, 0 elsewhere, NaN where x is NaN".
 times slower than a copy with NumPy 2.4), and a ``np.copyto(where=...)``
 with a mask that follows the data is 10 to 60 times slower than a copy.
 Comparisons and a cast of the mask cost about two copies; the NaNs, usually
-absent, are then copied in only where there are some.
+absent, are then copied in only where there are some. A step at 0 is cheaper
+still as ``ceil(clip(x, 0, 1))``: two vectorised passes that keep NaN.
+
+`clip` is NumPy's clip ufunc itself. ``np.clip`` is a Python function around
+it that adds about 1.5 us a call, and ``np.maximum(x, 0)`` with a scalar has
+no SIMD loop in NumPy 2.4 (at 1e5 float32 elements it is 3 times slower than
+the clip ufunc with an infinite upper bound).
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["indicator", "window"]
+__all__ = ["clip", "indicator", "step", "window"]
 
 Array = NDArray[Any]
 Mask = NDArray[np.bool_]
+
+
+def _clip_ufunc() -> Callable[..., Any]:
+    """NumPy's ``clip`` ufunc (``numpy._core.umath``, ``numpy.core.umath`` before 2.0), else ``np.clip``."""
+    for module_name in ("numpy._core.umath", "numpy.core.umath"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        ufunc = getattr(module, "clip", None)
+        if isinstance(ufunc, np.ufunc):
+            return ufunc
+    return np.clip  # pragma: no cover  # every NumPy since 1.17 has the ufunc
+
+
+#: ``clip(x, low, high, out=None)``: min(max(x, low), high), NaN for NaN; low and high scalars of x's dtype.
+clip: Callable[..., Any] = _clip_ufunc()
+
+
+def step(x: Array, out: Array | None, *, positive_zero: bool = True) -> Array:
+    """1 where x > 0, 0 at and below 0, NaN where x is NaN; in ``out`` if given.
+
+    ``ceil(clip(x, 0, 1))``. clip keeps the sign of -0.0 and so does ceil; with
+    ``positive_zero`` (the default) a last pass turns -0.0 into +0.0, which a
+    caller that multiplies the step by a gradient next can skip.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from activations.plugins._piecewise import step
+    >>> step(np.array([-2.0, -0.0, 0.0, 1e-300, 3.0, np.inf, np.nan]), None)
+    array([ 0.,  0.,  0.,  1.,  1.,  1., nan])
+    """
+    kind = x.dtype.type
+    result: Array = clip(x, kind(0), kind(1), out=out)
+    np.ceil(result, out=result)
+    if positive_zero:
+        np.add(result, kind(0), out=result)  # -0.0 + 0.0 = +0.0
+    return result
 
 
 def indicator(x: Array, mask: Mask, value: float, out: Array | None, *, numbers: Mask | None = None) -> Array:
@@ -46,9 +93,9 @@ def indicator(x: Array, mask: Mask, value: float, out: Array | None, *, numbers:
     if value != 1:
         np.multiply(result, x.dtype.type(value), out=result)
     if numbers is None:
-        nan = np.isnan(x)
-        if nan.any():
-            np.copyto(result, x, where=nan)
+        # A reduction that propagates NaN reads x once and allocates nothing: cheaper than isnan(x).any().
+        if x.size and np.isnan(np.minimum.reduce(x, axis=None)):
+            np.copyto(result, x, where=np.isnan(x))
     elif not numbers.all():
         np.copyto(result, x, where=~numbers)
     return result

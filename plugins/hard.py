@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 import activations
 from activations import BaseActivation, Properties
 
-from ._piecewise import window
+from ._piecewise import clip, window
 
 Array = NDArray[Any]
 
@@ -77,7 +77,7 @@ class Hardtanh(BaseActivation):
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
         kind = x.dtype.type
-        return np.clip(x, kind(self.min_val), kind(self.max_val), out=out)
+        return clip(x, kind(self.min_val), kind(self.max_val), out=out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
         return window(x, self.min_val, self.max_val, 1, out)
@@ -138,7 +138,7 @@ class HardSigmoid(BaseActivation):
         kind = x.dtype.type
         w = self._half_width
         result = np.add(x, kind(w), out=out)  # exact near -w (Sterbenz)
-        np.clip(result, kind(0), kind(2 * w), out=result)
+        clip(result, kind(0), kind(2 * w), out=result)
         return np.divide(result, kind(2 * w), out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
@@ -182,11 +182,11 @@ class HardSwish(BaseActivation):
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
         kind = x.dtype.type
         gate = np.add(x, kind(3))  # the hard sigmoid, in [0, 1]; exact near -3
-        np.clip(gate, kind(0), kind(6), out=gate)
+        clip(gate, kind(0), kind(6), out=gate)
         np.divide(gate, kind(6), out=gate)
         # max(x, -3) instead of x: the same where the gate is not 0, and -inf * 0 would be NaN.
-        # (np.clip with an infinite bound is about twice as fast as np.maximum with a scalar.)
-        result = np.clip(x, kind(-3), kind(np.inf), out=out)
+        # (clip with an infinite bound is vectorised; np.maximum with a scalar is not.)
+        result = clip(x, kind(-3), kind(np.inf), out=out)
         return np.multiply(result, gate, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
@@ -198,7 +198,7 @@ class HardSwish(BaseActivation):
         inside &= np.less(x, kind(3))
         slope = inside.astype(x.dtype)
         np.add(slope, kind(1), out=slope)
-        result = np.clip(x, kind(-3), kind(3), out=out)
+        result = clip(x, kind(-3), kind(3), out=out)
         np.multiply(result, slope, out=result)
         np.add(result, kind(3), out=result)
         return np.divide(result, kind(6), out=result)
@@ -245,7 +245,7 @@ class SparseSigmoid(BaseActivation):
 def _sparse_sigmoid(x: Array, out: Array | None) -> Array:
     kind = x.dtype.type
     result = np.add(x, kind(1), out=out)  # exact near -1
-    np.clip(result, kind(0), kind(2), out=result)
+    clip(result, kind(0), kind(2), out=result)
     return np.multiply(result, kind(0.5), out=result)  # exact (0.5 times a normal number)
 
 
@@ -285,7 +285,7 @@ class SparsePlus(BaseActivation):
         # ((t + 1) / 2)^2 with t = clip(x, -1, 1): 0 below -1, 1 above, and in between two
         # roundings at most (t + 1 is exact near -1, where the result is small); then x
         # itself from 1 on, where the parabola gives 1 <= x.
-        half = np.clip(x, kind(-1), kind(1), out=out)
+        half = clip(x, kind(-1), kind(1), out=out)
         np.add(half, kind(1), out=half)  # exact near -1
         np.multiply(half, kind(0.5), out=half)
         result = np.multiply(half, half, out=half)

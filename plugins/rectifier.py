@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 import activations
 from activations import BaseActivation, Properties
 
-from ._piecewise import indicator, window
+from ._piecewise import clip, indicator, step, window
 from .relu import LeakyReLU
 
 Array = NDArray[Any]
@@ -56,7 +56,7 @@ class ReLU6(BaseActivation):
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
         kind = x.dtype.type
-        return np.clip(x, kind(0), kind(6), out=out)  # clip propagates NaN
+        return clip(x, kind(0), kind(6), out=out)  # clip propagates NaN
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
         return window(x, 0, 6, 1, out)
@@ -109,8 +109,9 @@ class Threshold(BaseActivation):
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
         kind = x.dtype.type
-        if self.value == self.threshold:  # max(x, v): one pass, NaN propagates
-            return np.maximum(x, kind(self.value), out=out)
+        if self.value == self.threshold:  # max(x, v), NaN propagates; + 0 turns -0.0 into the value +0.0
+            result = clip(x, kind(self.value), kind(math.inf), out=out)
+            return np.add(result, kind(0), out=result)
         if out is None:
             result = x.copy()
         else:
@@ -120,6 +121,8 @@ class Threshold(BaseActivation):
         return result
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if self.threshold == 0:
+            return step(x, out)
         return indicator(x, np.greater(x, x.dtype.type(self.threshold)), 1, out)
 
 

@@ -15,6 +15,11 @@ contract in a few lines:
 
 Kink convention (PyTorch's): ReLU'(0) = 0 and leaky_relu'(0) = negative_slope,
 i.e. the flat (inactive) side. NaN propagates through every method.
+
+Speed: the forward is NumPy's clip ufunc with an infinite upper bound and
+the derivative ``ceil(clip(x, 0, 1))``, both vectorised; see
+``activations.plugins._piecewise``. In a plugin of your own, ``np.clip`` is
+the public spelling of the same loop (about 1.5 us a call slower).
 """
 
 from __future__ import annotations
@@ -28,19 +33,15 @@ from numpy.typing import NDArray
 import activations
 from activations import BaseActivation, Properties
 
+from ._piecewise import clip, step
+
 Array = NDArray[Any]
 
 
-def _step(x: Array, out: Array | None) -> Array:
-    """1 where x > 0, 0 at and below 0 (the kink convention), NaN where x is NaN.
-
-    np.heaviside(x, 0) says the same, but it is scalar code, about 20 times slower
-    than a comparison cast straight into a float array.
-    """
-    result = np.greater(x, x.dtype.type(0), out=np.empty_like(x) if out is None else out, casting="unsafe")
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(result, x, where=nan)
+def _rectify(x: Array, out: Array | None) -> Array:
+    """max(x, 0); NaN stays NaN (``np.where(x > 0, x, 0)`` would make it 0) and -0.0 stays -0.0."""
+    kind = x.dtype.type
+    result: Array = clip(x, kind(0), kind(math.inf), out=out)
     return result
 
 
@@ -49,9 +50,10 @@ class ReLU(BaseActivation):
 
     .. math:: f(x) = \max(x, 0), \qquad f'(x) = [x > 0]
 
-    The kink at 0 takes the derivative 0 (PyTorch, JAX and TensorFlow agree).
-    Sparse and not zero-centred: half of a standard normal input maps to exactly 0,
-    and the mean output is :math:`1/\sqrt{2\pi}`.
+    The kink at 0 takes the derivative 0 (PyTorch, JAX and TensorFlow agree);
+    ``-0.0`` maps to ``-0.0``, as in PyTorch. Sparse and not zero-centred: half
+    of a standard normal input maps to exactly 0, and the mean output is
+    :math:`1/\sqrt{2\pi}`.
 
     Examples
     --------
@@ -73,11 +75,17 @@ class ReLU(BaseActivation):
     )
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        # np.maximum propagates NaN (np.where(x > 0, x, 0) would turn it into 0).
-        return np.maximum(x, x.dtype.type(0), out=out)
+        return _rectify(x, out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        return _step(x, out)
+        return step(x, out)
+
+    def backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
+    ) -> Array:
+        # The step's signed zeros do not matter once multiplied: skip the pass that fixes them.
+        result = step(x, out, positive_zero=False)
+        return np.multiply(result, grad_output, out=result)
 
 
 class LeakyReLU(BaseActivation):
@@ -123,7 +131,7 @@ class LeakyReLU(BaseActivation):
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
         a = self.negative_slope
         if a == 0:  # ReLU; a * x would turn -inf into NaN
-            return np.maximum(x, x.dtype.type(0), out=out)
+            return _rectify(x, out)
         if 0 < a <= 1:  # a x <= x exactly where x >= 0: one product, one maximum, no mask
             result = np.multiply(x, x.dtype.type(a), out=out)
             return np.maximum(x, result, out=result)
@@ -137,9 +145,12 @@ class LeakyReLU(BaseActivation):
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
         a = x.dtype.type(self.negative_slope)
-        result = _step(x, out)  # 1 above the kink, 0 at and below it, NaN
-        if 0 <= a <= 1:
-            return np.maximum(result, a, out=result)  # 1 stays 1, 0 becomes a, NaN stays NaN
+        if a == 0:
+            return step(x, out)
+        result = step(x, out, positive_zero=False)  # 1 above the kink, +-0 at and below it, NaN
+        if 0 < a <= 1:
+            clipped: Array = clip(result, a, x.dtype.type(1), out=result)  # 0 becomes a; 1 and NaN stay
+            return clipped
         np.copyto(result, a, where=x <= 0)
         return result
 

@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 import activations
 from activations import BaseActivation, Properties
 
-from ._piecewise import indicator
+from ._piecewise import clip, indicator
 
 Array = NDArray[Any]
 
@@ -81,7 +81,7 @@ def _shrink_derivative(x: Array, lambd: float, out: Array | None) -> Array:
     """1 for |x| > lambd, 0 at and inside +-lambd; 1 everywhere if lambd = 0."""
     if lambd == 0:
         one = x.dtype.type(1)
-        return np.clip(x, one, one, out=out)  # 1, and NaN for NaN
+        return clip(x, one, one, out=out)  # 1, and NaN for NaN
     dead, numbers = _dead_zone(x, lambd)
     return indicator(x, np.logical_not(dead, out=dead), 1, out, numbers=numbers)
 
@@ -120,7 +120,7 @@ class Softshrink(BaseActivation):
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
         kind = x.dtype.type
         # x - clip(x): exact (Sterbenz near +-lambd), +0.0 inside, NaN stays NaN, inf - lambd = inf.
-        result = np.clip(x, kind(-self.lambd), kind(self.lambd), out=out)
+        result = clip(x, kind(-self.lambd), kind(self.lambd), out=out)
         return np.subtract(x, result, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
