@@ -26,6 +26,7 @@ _NATIVE = (np.dtype(np.float32), np.dtype(np.float64))
 _F16 = np.dtype(np.float16)
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
+_ndarray = np.ndarray
 
 Array = NDArray[Any]
 
@@ -35,6 +36,22 @@ def _may_overlap(a: Array, b: Array) -> bool:
     if a is b:
         return True
     return (a.base is not None or b.base is not None) and bool(np.may_share_memory(a, b))
+
+
+def _out_ok(out: Any, x: Array) -> bool:
+    """Whether ``out`` can go to the plugin as it is: the fast path's whole check.
+
+    `_may_overlap` is written out here: at N = 16 every call and attribute
+    lookup is a visible part of the cost.
+    """
+    return (
+        type(out) is _ndarray
+        and out.dtype is x.dtype
+        and out.shape == x.shape
+        and out.flags.writeable
+        and out is not x
+        and ((out.base is None and x.base is None) or not np.may_share_memory(out, x))
+    )
 
 
 def format_spec(config: dict[str, Any]) -> str:
@@ -121,10 +138,10 @@ class BoundActivation:
         >>> activations.get("relu").forward([-2, 3])
         array([0., 3.])
         """
-        if type(x) is np.ndarray and (x.dtype is _F64 or x.dtype is _F32) and x.ndim:
+        if type(x) is _ndarray and (x.dtype is _F64 or x.dtype is _F32) and x.ndim:
             if out is None:
                 return self._forward(x)
-            if self._out_ok(out, x):
+            if _out_ok(out, x):
                 self._forward(x, out=out)
                 return out
         return self._apply(self._forward, x, out)
@@ -140,10 +157,10 @@ class BoundActivation:
         >>> activations.get("relu").derivative([-1.0, 0.0, 1.0])
         array([0., 0., 1.])
         """
-        if type(x) is np.ndarray and (x.dtype is _F64 or x.dtype is _F32) and x.ndim:
+        if type(x) is _ndarray and (x.dtype is _F64 or x.dtype is _F32) and x.ndim:
             if out is None:
                 return self._derivative(x)
-            if self._out_ok(out, x):
+            if _out_ok(out, x):
                 self._derivative(x, out=out)
                 return out
         return self._apply(self._derivative, x, out)
@@ -172,8 +189,8 @@ class BoundActivation:
         """
         if (
             output is None
-            and type(x) is np.ndarray
-            and type(grad_output) is np.ndarray
+            and type(x) is _ndarray
+            and type(grad_output) is _ndarray
             and (x.dtype is _F64 or x.dtype is _F32)
             and grad_output.dtype is x.dtype
             and grad_output.shape == x.shape
@@ -181,21 +198,10 @@ class BoundActivation:
         ):
             if out is None:
                 return self._backward(x, grad_output)
-            if self._out_ok(out, x) and not _may_overlap(out, grad_output):
+            if _out_ok(out, x) and not _may_overlap(out, grad_output):
                 self._backward(x, grad_output, out=out)
                 return out
         return self._apply_backward(x, grad_output, output, out)
-
-    @staticmethod
-    def _out_ok(out: Any, x: Array) -> bool:
-        """Whether ``out`` can go to the plugin as it is: the fast path's whole check."""
-        return (
-            type(out) is np.ndarray
-            and out.dtype is x.dtype
-            and out.shape == x.shape
-            and out.flags.writeable
-            and not _may_overlap(out, x)
-        )
 
     # -- the policy --------------------------------------------------------
     def _coerce(self, value: Any, role: str) -> Array:

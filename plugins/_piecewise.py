@@ -25,10 +25,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["clip", "indicator", "step", "window"]
+__all__ = ["ONE", "ZERO", "clip", "indicator", "step", "window"]
 
 Array = NDArray[Any]
 Mask = NDArray[np.bool_]
+
+# 0 and 1 as scalars of each dtype, made once: np.float32(0) takes about 0.25 us a call.
+ZERO = {np.dtype(np.float32): np.float32(0), np.dtype(np.float64): np.float64(0)}
+ONE = {np.dtype(np.float32): np.float32(1), np.dtype(np.float64): np.float64(1)}
 
 
 def _clip_ufunc() -> Callable[..., Any]:
@@ -62,11 +66,11 @@ def step(x: Array, out: Array | None, *, positive_zero: bool = True) -> Array:
     >>> step(np.array([-2.0, -0.0, 0.0, 1e-300, 3.0, np.inf, np.nan]), None)
     array([ 0.,  0.,  0.,  1.,  1.,  1., nan])
     """
-    kind = x.dtype.type
-    result: Array = clip(x, kind(0), kind(1), out=out)
+    zero = ZERO[x.dtype]
+    result: Array = clip(x, zero, ONE[x.dtype], out=out)
     np.ceil(result, out=result)
     if positive_zero:
-        np.add(result, kind(0), out=result)  # -0.0 + 0.0 = +0.0
+        np.add(result, zero, out=result)  # -0.0 + 0.0 = +0.0
     return result
 
 

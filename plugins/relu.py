@@ -33,15 +33,16 @@ from numpy.typing import NDArray
 import activations
 from activations import BaseActivation, Properties
 
-from ._piecewise import clip, step
+from ._piecewise import ZERO, clip, step
 
 Array = NDArray[Any]
+
+_INFINITY = {np.dtype(np.float32): np.float32(math.inf), np.dtype(np.float64): np.float64(math.inf)}
 
 
 def _rectify(x: Array, out: Array | None) -> Array:
     """max(x, 0); NaN stays NaN (``np.where(x > 0, x, 0)`` would make it 0) and -0.0 stays -0.0."""
-    kind = x.dtype.type
-    result: Array = clip(x, kind(0), kind(math.inf), out=out)
+    result: Array = clip(x, ZERO[x.dtype], _INFINITY[x.dtype], out=out)
     return result
 
 
