@@ -142,7 +142,6 @@ class _Entry:
     def build(self, params: Mapping[str, Any]) -> Any:
         if not params:
             return self.factory()
-        call = format_spec({"name": self.name, **params})
         checked = dict(params)
         if self.parameters is not None:
             for key, value in params.items():
@@ -154,12 +153,16 @@ class _Entry:
                     checked[key] = _check_type(value, self.parameters[key])
                 except TypeError as exc:
                     raise InvalidSpecError(
-                        f"{call}: parameter {key!r} {exc}; accepted: {self.accepted()}"
+                        f"{self._call(params)}: parameter {key!r} {exc}; accepted: {self.accepted()}"
                     ) from None
         try:
             return self.factory(**checked)
         except (TypeError, ValueError) as exc:
-            raise InvalidSpecError(f"{call}: {exc}; accepted: {self.accepted()}") from None
+            raise InvalidSpecError(f"{self._call(params)}: {exc}; accepted: {self.accepted()}") from None
+
+    def _call(self, params: Mapping[str, Any]) -> str:
+        """The spec string of a failed build, for its error message (formatted only then)."""
+        return format_spec({"name": self.name, **params})
 
     def info(self) -> ActivationInfo:
         return ActivationInfo(

@@ -106,3 +106,16 @@ def test_exact_messages():
     assert str(info.value) == (
         "spec 'relu; import os' is not of the form 'name' or 'name(key=value, ...)' with literal values"
     )
+
+
+def test_repeated_parses_give_independent_copies():
+    first = parse_spec("leaky_relu(negative_slope=0.25)")
+    first[1]["negative_slope"] = 99.0
+    first[1]["added"] = True
+    assert parse_spec("leaky_relu(negative_slope=0.25)") == ("leaky_relu", {"negative_slope": 0.25})
+
+
+def test_mutable_values_are_parsed_afresh_each_time():
+    first = parse_spec("x(values=[1, 2])")
+    first[1]["values"].append(3)
+    assert parse_spec("x(values=[1, 2])") == ("x", {"values": [1, 2]})
