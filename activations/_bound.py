@@ -8,6 +8,12 @@ would, computes integer and bool input in float64 and float16 in float32
 sees an ``out`` that shares memory with an input. The ndarray fast path comes
 first and costs a few attribute reads. Off that path, a dask array is handed
 to `activations._dask`, which maps this same policy over its blocks, lazily.
+
+Large C-contiguous arrays (from ``_BLOCKED_FROM`` elements) reach the plugin
+in consecutive blocks of ``_BLOCK`` elements, so that a formula of several
+passes works on data in cache rather than streaming each temporary through
+memory: the contract makes every activation element-wise, so the result is
+the same to the bit.
 """
 
 from __future__ import annotations
@@ -36,6 +42,31 @@ def _may_overlap(a: Array, b: Array) -> bool:
     if a is b:
         return True
     return (a.base is not None or b.base is not None) and bool(np.may_share_memory(a, b))
+
+
+#: Elements per block (1 MiB of float32), and the size from which arrays are cut into blocks.
+#: Measured with benchmarks/speed.py at 1e7 elements: a three-pass formula runs 1.2-1.4x faster
+#: in blocks; a one-pass formula pays about 1 us a block (under 2 %).
+_BLOCK = 1 << 18
+_BLOCKED_FROM = 1 << 20
+
+
+def _in_blocks(method: Any, out: Array, *inputs: Array, **options: Any) -> Array:
+    """``method(*inputs, out=out, **options)`` over consecutive blocks; every array C-contiguous.
+
+    ``options`` hold arrays too (``output=``), or None.
+    """
+    flat_out = out.reshape(-1)
+    flat_inputs = [a.reshape(-1) for a in inputs]
+    flat_options = {k: (None if v is None else v.reshape(-1)) for k, v in options.items()}
+    for start in range(0, flat_out.size, _BLOCK):
+        stop = start + _BLOCK
+        method(
+            *[a[start:stop] for a in flat_inputs],
+            out=flat_out[start:stop],
+            **{k: (None if v is None else v[start:stop]) for k, v in flat_options.items()},
+        )
+    return out
 
 
 def _out_ok(out: Any, x: Array) -> bool:
@@ -140,10 +171,14 @@ class BoundActivation:
         """
         if type(x) is _ndarray and (x.dtype is _F64 or x.dtype is _F32) and x.ndim:
             if out is None:
-                return self._forward(x)
+                if x.size < _BLOCKED_FROM or not x.flags.c_contiguous:
+                    return self._forward(x)
+                return _in_blocks(self._forward, np.empty_like(x), x)
             if _out_ok(out, x):
-                self._forward(x, out=out)
-                return out
+                if x.size < _BLOCKED_FROM or not (x.flags.c_contiguous and out.flags.c_contiguous):
+                    self._forward(x, out=out)
+                    return out
+                return _in_blocks(self._forward, out, x)
         return self._apply(self._forward, x, out)
 
     __call__ = forward
@@ -159,10 +194,14 @@ class BoundActivation:
         """
         if type(x) is _ndarray and (x.dtype is _F64 or x.dtype is _F32) and x.ndim:
             if out is None:
-                return self._derivative(x)
+                if x.size < _BLOCKED_FROM or not x.flags.c_contiguous:
+                    return self._derivative(x)
+                return _in_blocks(self._derivative, np.empty_like(x), x)
             if _out_ok(out, x):
-                self._derivative(x, out=out)
-                return out
+                if x.size < _BLOCKED_FROM or not (x.flags.c_contiguous and out.flags.c_contiguous):
+                    self._derivative(x, out=out)
+                    return out
+                return _in_blocks(self._derivative, out, x)
         return self._apply(self._derivative, x, out)
 
     def backward(self, x: Any, grad_output: Any, /, *, output: Any = None, out: Array | None = None) -> Any:
@@ -196,9 +235,14 @@ class BoundActivation:
             and grad_output.shape == x.shape
             and x.ndim
         ):
-            if out is None:
+            if x.size >= _BLOCKED_FROM and x.flags.c_contiguous and grad_output.flags.c_contiguous:
+                if out is None:
+                    return _in_blocks(self._backward, np.empty_like(x), x, grad_output)
+                if _out_ok(out, x) and not _may_overlap(out, grad_output) and out.flags.c_contiguous:
+                    return _in_blocks(self._backward, out, x, grad_output)
+            elif out is None:
                 return self._backward(x, grad_output)
-            if _out_ok(out, x) and not _may_overlap(out, grad_output):
+            elif _out_ok(out, x) and not _may_overlap(out, grad_output):
                 self._backward(x, grad_output, out=out)
                 return out
         return self._apply_backward(x, grad_output, output, out)
@@ -270,9 +314,14 @@ class BoundActivation:
         if not shape:  # plugins always see at least 1-d arrays, so ufuncs give arrays back
             arr = arr.reshape(1)
             target = None if target is None else target.reshape(1)
-        result = method(arr, out=target)
+        if arr.size >= _BLOCKED_FROM and arr.flags.c_contiguous:
+            if target is None or not target.flags.c_contiguous:
+                target = np.empty_like(arr)
+            result = _in_blocks(method, target, arr)
+        else:
+            result = method(arr, out=target)
         return self._finish(
-            result.reshape(shape), out, target is not None, result_dtype, not shape and out is None
+            result.reshape(shape), out, target is out, result_dtype, not shape and out is None
         )
 
     def _apply_backward(self, x: Any, grad_output: Any, output: Any, out: Any) -> Any:
@@ -308,9 +357,16 @@ class BoundActivation:
             arr, grad = arr.reshape(1), grad.reshape(1)
             output = None if output is None else output.reshape(1)
             target = None if target is None else target.reshape(1)
-        result = self._backward(arr, grad, output=output, out=target)
+        if arr.size >= _BLOCKED_FROM and all(
+            a.flags.c_contiguous for a in (arr, grad, output) if a is not None
+        ):
+            if target is None or not target.flags.c_contiguous:
+                target = np.empty_like(arr)
+            result = _in_blocks(self._backward, target, arr, grad, output=output)
+        else:
+            result = self._backward(arr, grad, output=output, out=target)
         return self._finish(
-            result.reshape(shape), out, target is not None, result_dtype, not shape and out is None
+            result.reshape(shape), out, target is out, result_dtype, not shape and out is None
         )
 
     # -- identity ----------------------------------------------------------
