@@ -15,6 +15,8 @@ from numpy.typing import NDArray
 import activations
 from activations import BaseActivation, Properties
 
+from ._piecewise import ONE, clip
+
 Array = NDArray[Any]
 
 
@@ -57,8 +59,22 @@ class Identity(BaseActivation):
         return out
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        one = x.dtype.type(1)
-        return np.clip(x, one, one, out=out)  # 1, and NaN for NaN
+        one = ONE[x.dtype]
+        result: Array = clip(x, one, one, out=out)  # 1, and NaN for NaN
+        return result
+
+    def backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
+    ) -> Array:
+        # grad_output itself, and NaN where x is NaN: a copy and one read of x, not a product.
+        if out is None:
+            result = grad_output.copy()
+        else:
+            np.copyto(out, grad_output)
+            result = out
+        if x.size and np.isnan(np.minimum.reduce(x, axis=None)):
+            np.copyto(result, x, where=np.isnan(x))
+        return result
 
 
 @activations.hookimpl
