@@ -4,7 +4,9 @@ A plugin owns the maths and nothing else. It may assume that it is called
 with an ndarray of at least one dimension (any layout) of dtype float32 or float64,
 that ``out`` is None or an array of the same dtype and shape that shares no
 memory with any input, and that ``grad_output`` and ``output`` have the dtype
-and shape of ``x``. Everything else (array-likes, integer and float16 input,
+and shape of ``x``. Large C-contiguous arrays arrive as consecutive 1-d blocks,
+one call each (see ``_bound.py``), which is one reason a plugin must be
+element-wise. Everything else (array-likes, integer and float16 input,
 dtype and shape checks, aliasing) is the core's job, done once for every
 plugin by the bound activation in ``_bound.py``.
 """
