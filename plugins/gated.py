@@ -3,22 +3,31 @@
 Each is a product of x and a gate that decays like exp(z) on the left, so the
 naive forms lose the left tail twice: the gate underflows to 0 (or becomes
 subnormal and loses its digits) while x * gate is still a normal number, and
-``-inf * 0`` is NaN. Here:
+``-inf * 0`` is NaN. Here, with a handful of NumPy ufunc passes and no mask
+over the whole array on the hot path:
 
-* everything is computed in float64 (float32 input is rounded once at the
-  end, which keeps it within half an ulp plus a little);
-* the gate is computed without overflow from e = exp(-|z|) (sigmoid), or as
-  Phi(x) with ``scipy.special.ndtr`` (GELU), recomputed from a Taylor table of
-  erfc on [-6, -0.35], where ndtr is off by up to 9 ulp;
-* where exp(z) would be subnormal, the product is taken as
-  (x * exp(z/2)) * exp(z/2), so it rounds only once;
+* sigmoid gates are m / (1 + exp(-z)) with -z clipped below the overflow of
+  exp (87 in float32, 708 in float64); the few elements of the left tail
+  z < -limit, where exp(z) is (nearly) subnormal, are redone as
+  (m exp(z/2)) exp(z/2) in float64, rounded once. Derivatives are
+  (d + k e) / d^2, e = exp(-z), d = 1 + e: no 1 - sigmoid that cancels;
+* SiLU (beta a power of 2) and Mish forward run in the input's dtype
+  (float32 stays float32); SiLU's and Mish's derivatives, the tanh and sigmoid
+  GELU forms and GELU's float32 path compute in float64 and round once, since
+  there float32 arithmetic would be amplified beyond the accuracy target
+  (near a root of f', or through the argument z(x) of the gate);
+* the exact GELU in float64 is x Phi(x) with ``scipy.special.ndtr``,
+  recomputed from a Taylor table of erfc on [-6, -0.35], where ndtr is off
+  by up to 9 ulp, and from ``erfcx`` below -37; in float32 it is
+  relu(x) - a exp(-a^2/2) G(a), a = |x|, with G(a) = Phi(-a) exp(a^2/2) a
+  rational function P/Q fitted by `_fit_gelu_gate` (relative error 6.3e-9,
+  0.1 float32 ulp), a^2 exact in float64;
 * x is clipped where the result is already 0 (or the gate is 1), so that
   infinities give the limits without ``inf * 0``;
-* derivatives are written as gate * (1 + slope * gate(-z)), which does not
-  cancel in the tails (only near the minimum of f, where the rounding of x
-  dominates anyway).
+* arrays of more than 2 * 2^15 elements are processed in slices of 2^15, so
+  that the float64 temporaries stay in cache.
 
-SciPy is imported on first use of the exact GELU, not when the module loads.
+SciPy is imported on first use of the exact float64 GELU, not when the module loads.
 """
 
 from __future__ import annotations
@@ -36,11 +45,24 @@ from activations import BaseActivation, Properties
 
 Array = NDArray[Any]
 
+_F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
-#: Below this z, exp(z) may be subnormal in float64: the tail is recomputed as (m * exp(z/2)) * exp(z/2).
-_TAIL = -700.0
+#: Per dtype, exp(limit) is finite and exp(-limit) normal: exp(-z) is clipped at limit, z < -limit is a tail.
+_EXP_LIMIT = {_F32: 87.0, _F64: 708.0}
 #: |z| beyond which exp(-|z|/2) is 0 in float64: clipping z there changes no result.
 _CLIP = 1500.0
+_HUGE = 1e300
+#: Elements per slice for arrays of more than two slices (float64 temporaries of 256 KiB stay in L2).
+_BLOCK = 1 << 15
+#: x beyond which tanh(softplus(x)) rounds to 1 (forward, per dtype) and f'(x) to 1 (derivative, float64).
+_MISH_CLIP = {_F32: 10.0, _F64: 20.0}
+_MISH_PRIME_CLIP = 22.0
+#: G(a) = Phi(-a) exp(a^2/2) ~ P(a) / Q(a) on [0, _GATE_CLIP], relative error 6.3e-9 (`_fit_gelu_gate`).
+_GATE_P = (48.02789668347052, 42.195834571494906, 17.671390474458523, 3.9268999272121277, 0.3989465592503132)
+_GATE_Q = (96.05579276158932, 161.03314603240835, 115.80025958276487, 45.281771826504965, 9.843865889850841)
+#: Around the root of GELU' (-0.75179), where float32's GELU' comes from the float64 path.
+_GELU_ROOT = (-0.765, -0.74)
+_GATE_CLIP = 15.0  # |GELU(-15)|, |GELU'(-15)| < 2^-160: they round to -0 in float32
 
 _SQRT_2_OVER_PI_X2 = 1.5957691216057308  # 2 sqrt(2/pi)
 _TANH_CUBIC = 0.07135481627260025  # 2 sqrt(2/pi) * 0.044715
@@ -80,44 +102,75 @@ def _in_float64(compute: Callable[[Array, Array | None], Array], x: Array, out: 
     return out
 
 
-def _exp_neg_abs(z: Array) -> Array:
-    """exp(-|z|), a new array in (0, 1]; NaN for NaN."""
-    e = np.abs(z)
-    np.negative(e, out=e)
-    return np.exp(e, out=e)
+def _blockwise(compute: Callable[[Array, Array | None], Array], x: Array, out: Array | None) -> Array:
+    """``compute(x, out)``, on slices of ``_BLOCK`` elements when x is large, so temporaries stay in cache."""
+    if x.size <= 2 * _BLOCK or (out is not None and not out.flags.c_contiguous):
+        return compute(x, out)
+    result = np.empty(x.shape, x.dtype) if out is None else out
+    flat_x, flat_out = x.reshape(-1), result.reshape(-1)  # a view of result: it is contiguous
+    for start in range(0, x.size, _BLOCK):
+        compute(flat_x[start : start + _BLOCK], flat_out[start : start + _BLOCK])
+    return result
 
 
-def _fix_tail(result: Array, z: Array, factor: Array, offset: float = 0.0) -> None:
-    """Where z < _TAIL, set result = (factor + offset) exp(z), rounded once: exp(z) would be subnormal."""
-    tail = z < _TAIL
-    if tail.any():
-        half = np.exp(np.multiply(z[tail], 0.5))
-        result[tail] = (factor[tail] + offset) * half * half
+def _left_tail(z: Array, limit: float, *others: Array) -> tuple[Array, ...] | None:
+    """(mask, z[mask], *others[mask]) where z < limit, or None; taken before ``out`` (maybe x) is written."""
+    if z.size == 0 or z.min() >= limit:  # a NaN minimum falls through to the mask, which excludes it
+        return None
+    mask = z < limit
+    return (mask, z[mask], *(o[mask] for o in others)) if mask.any() else None
+
+
+def _exp_product(m: Array, z: Array, offset: float = 0.0) -> Array:
+    """(m + offset) exp(z) in float64, rounded once: exp(z/2) squared, so a subnormal exp(z) loses nothing.
+
+    Used where exp(z) is (nearly) subnormal, for the few elements of a left tail.
+    """
+    m = np.clip(m.astype(_F64), -_HUGE, _HUGE)  # -inf * 0 would be NaN; the product is 0 there anyway
+    half = np.exp(0.5 * np.maximum(z.astype(_F64), -2 * _CLIP))
+    result: Array = (m + offset) * half * half
+    return result
 
 
 def _times_sigmoid(m: Array, z: Array, out: Array | None) -> Array:
-    """Return m * sigmoid(z) in float64; z finite or NaN."""
-    e = _exp_neg_abs(z)
-    result = np.maximum(e, z >= 0, out=out)  # sigmoid's numerator: 1 for z >= 0, e below; NaN stays
-    np.multiply(result, m, out=result)
-    np.add(e, 1.0, out=e)
-    np.divide(result, e, out=result)
-    _fix_tail(result, z, m)
+    """Return m sigmoid(z) = m / (1 + exp(-z)) in the dtype of z; z finite or NaN.
+
+    exp(-z) is clipped below its overflow; where that clips (z < -limit), the
+    result is redone as m exp(z) by `_exp_product`.
+    """
+    limit = _EXP_LIMIT[z.dtype]
+    tail = _left_tail(z, -limit, m)
+    e = np.negative(z)
+    np.clip(e, -np.inf, limit, out=e)
+    np.exp(e, out=e)
+    e += 1.0
+    result = np.divide(m, e, out=out)
+    if tail is not None:
+        mask, zt, mt = tail
+        result[mask] = _exp_product(mt, zt)
     return result
 
 
 def _sigmoid_gate_slope(z: Array, k: Array, out: Array | None) -> Array:
-    """sigmoid(z) * (1 + k * sigmoid(-z)) in float64: d/dx [x sigmoid(z(x))] with k = x z'(x)."""
-    e = _exp_neg_abs(z)
-    denominator = np.add(e, 1.0)
-    gate_neg = np.maximum(e, z <= 0)  # sigmoid(-z), no cancellation for large z
-    np.divide(gate_neg, denominator, out=gate_neg)
-    np.multiply(gate_neg, k, out=gate_neg)
-    np.add(gate_neg, 1.0, out=gate_neg)
-    result = np.maximum(e, z >= 0, out=out)
-    np.divide(result, denominator, out=result)
-    np.multiply(result, gate_neg, out=result)
-    _fix_tail(result, z, k, 1.0)  # sigmoid(-z) = 1 there
+    """Return sigmoid(z) (1 + k sigmoid(-z)) = d/dx [x sigmoid(z(x))], k = x z'(x); z, k finite or NaN.
+
+    With e = exp(-z), d = 1 + e: (d + k e) / d^2, which does not cancel for
+    large z (no 1 - sigmoid). e is clipped at half the overflow limit, so d^2
+    is finite; the left tail (z < -limit/2) is redone as (1 + k) exp(z).
+    """
+    limit = 0.5 * _EXP_LIMIT[z.dtype]
+    tail = _left_tail(z, -limit, k)
+    e = np.negative(z)
+    np.clip(e, -np.inf, limit, out=e)
+    np.exp(e, out=e)
+    d = np.add(e, 1.0)
+    e *= k
+    e += d
+    d *= d
+    result = np.divide(e, d, out=out)
+    if tail is not None:
+        mask, zt, kt = tail
+        result[mask] = _exp_product(kt, zt, 1.0)
     return result
 
 
@@ -143,10 +196,14 @@ class GELU(BaseActivation):
     monotonic (minimum -0.16997 at x = -0.75179), zero-centred, saturating on
     the left; no kink.
 
-    The exact form is :math:`x\,\Phi(x)` in float64, with :math:`\Phi` from
+    The exact form in float64 is :math:`x\,\Phi(x)`, with :math:`\Phi` from
     ``scipy.special.ndtr`` except on [-6, -0.35], where a Taylor table of erfc
     (built once, in decimal arithmetic) replaces it, and
-    :math:`\tfrac12 x \operatorname{erfcx}(-x/\sqrt2)\,e^{-x^2/2}` below -37, so the
+    :math:`\tfrac12 x \operatorname{erfcx}(-x/\sqrt2)\,e^{-x^2/2}` below -37. In
+    float32 it is :math:`\max(x, 0) - a\,e^{-a^2/2} G(a)`, :math:`a = |x|`, with
+    :math:`G(a) = \Phi(-a)\,e^{a^2/2}` a fitted rational function (0.1 ulp),
+    computed in float64 without a branch and rounded once. The tanh and
+    sigmoid forms are computed in float64 and rounded once. The
     left tail is kept to the last subnormal: GELU(-7) = -8.96e-12 in float32,
     where PyTorch and TensorFlow (``0.5 x (1 + erf(x/sqrt 2))``) return 0 for
     every x <= -6; likewise the tanh form, whose 1 + tanh(u) cancels in
@@ -186,12 +243,10 @@ class GELU(BaseActivation):
         )
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        compute = {"none": _gelu, "tanh": _gelu_tanh, "sigmoid": _gelu_sigmoid}[self.approximate]
-        return _in_float64(compute, x, out)
+        return _blockwise(_GELU_FORMS[self.approximate][x.dtype == _F32], x, out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        compute = {"none": _gelu_prime, "tanh": _gelu_tanh_prime, "sigmoid": _gelu_sigmoid_prime}
-        return _in_float64(compute[self.approximate], x, out)
+        return _blockwise(_GELU_PRIME_FORMS[self.approximate][x.dtype == _F32], x, out)
 
 
 @functools.cache
@@ -306,6 +361,111 @@ def _gelu_prime(x: Array, out: Array | None) -> Array:
     return result
 
 
+def _gate_ratio(a: Array) -> Array:
+    """G(a) = P(a) / Q(a) in float64 (Horner; Q monic, every coefficient positive, so nothing cancels)."""
+    p = np.multiply(a, _GATE_P[4])
+    p += _GATE_P[3]
+    q = np.add(a, _GATE_Q[4])
+    for cp, cq in zip(_GATE_P[2::-1], _GATE_Q[3::-1], strict=False):
+        p *= a
+        p += cp
+        q *= a
+        q += cq
+    q *= a
+    q += _GATE_Q[0]
+    p /= q
+    return p
+
+
+def _gelu32(x: Array, out: Array | None) -> Array:
+    """float32 GELU: relu(x) - a Phi(-a), a = |x|, with Phi(-a) = exp(-a^2/2) G(a), in float64, rounded once.
+
+    Branch-free: for x > 0, x Phi(x) = x - x Phi(-x); for x < 0, x Phi(x) = -a Phi(-a).
+    """
+    a = np.abs(x, dtype=_F64)
+    np.clip(a, 0.0, _GATE_CLIP, out=a)  # +-inf give the limits; NaN stays NaN
+    e = np.multiply(a, a)
+    e *= -0.5
+    np.exp(e, out=e)
+    g = _gate_ratio(a)
+    g *= a
+    g *= e
+    result = np.clip(x, 0.0, np.inf, dtype=_F64)  # relu(x), inf kept
+    result -= g
+    if out is None:
+        return result.astype(_F32)
+    np.copyto(out, result, casting="same_kind")
+    return out
+
+
+def _gelu32_prime(x: Array, out: Array | None) -> Array:
+    """GELU' for float32: h for x < 0, 1 - h for x > 0, h = Phi(-a) - a phi(a) = exp(-a^2/2) (G(a) - a c).
+
+    With c = 1/sqrt(2 pi), selected without a branch as h + [x > 0] (1 - 2h);
+    in float64, rounded once. Around the root of f' (x = -0.7518), where G's
+    error is not small next to f', the few elements are redone by the float64
+    path.
+    """
+    a = np.abs(x, dtype=_F64)
+    np.clip(a, 0.0, _GATE_CLIP, out=a)
+    e = np.multiply(a, a)
+    e *= -0.5
+    np.exp(e, out=e)
+    h = _gate_ratio(a)
+    a *= _INV_SQRT_2PI
+    h -= a
+    h *= e
+    step = np.greater(x, 0.0, out=a)  # 1.0 or 0.0 (and 0.0 for NaN, where h is NaN)
+    e = np.multiply(h, -2.0, out=e)
+    e += 1.0
+    e *= step
+    e += h
+    near = (x > _GELU_ROOT[0]) & (x < _GELU_ROOT[1])
+    if near.any():  # G's 6e-9 is not small next to f' there: the float64 evaluation, for few elements
+        e[near] = _gelu_prime(x[near].astype(_F64), None)
+    if out is None:
+        return e.astype(_F32)
+    np.copyto(out, e, casting="same_kind")
+    return out
+
+
+def _fit_gelu_gate(m: int = 4, k: int = 5, nodes: int = 2000, rounds: int = 60) -> tuple[Array, Array, float]:
+    """Fit ``_GATE_P`` / ``_GATE_Q``: G(a) = Phi(-a) exp(a^2/2) ~ P(a) / Q(a) on [0, 15], Q monic.
+
+    Not used at run time: it documents, and the tests re-run, how the constants
+    were obtained. G is evaluated with mpmath at 30 digits at Chebyshev nodes;
+    the linearised problem P - G Q = 0 is solved by weighted least squares
+    (Sanathanan-Koerner: weights 1 / |G Q_previous|) with Lawson's reweighting
+    |residual|^(1/2) towards the minimax relative error, in the variable
+    s = a / 15, then rescaled to a. Returns (P, Q without its leading 1,
+    max relative error at the nodes).
+    """
+    import mpmath
+
+    mpmath.mp.dps = 30
+    s = 0.5 + 0.5 * np.cos(np.pi * (np.arange(nodes) + 0.5) / nodes)
+    a = [mpmath.mpf(v) for v in _GATE_CLIP * s]
+    y = np.array([float(mpmath.erfc(v / mpmath.sqrt(2)) / 2 * mpmath.exp(v * v / 2)) for v in a])
+    vp, vq = np.vander(s, m + 1, increasing=True), np.vander(s, k + 1, increasing=True)
+    q, weight = np.ones(nodes), np.ones(nodes)
+    best: tuple[float, Array, Array] = (math.inf, vp[0], vq[0])
+    for round_ in range(rounds):
+        matrix = np.hstack([vp, -(y[:, None] * vq[:, :k])])
+        w = weight / np.abs(y * q)
+        c = np.linalg.lstsq(matrix * w[:, None], y * vq[:, k] * w, rcond=None)[0]
+        qc = np.append(c[m + 1 :], 1.0)
+        q = vq @ qc
+        residual = (vp @ c[: m + 1] / q - y) / y
+        if (worst := float(np.abs(residual).max())) < best[0]:
+            best = (worst, c[: m + 1], qc)
+        if round_ > 3:
+            weight = weight * np.sqrt(np.abs(residual))
+            weight = np.maximum(weight / weight.max(), 1e-12)
+    worst, pc, qc = best
+    pa, qa = pc / _GATE_CLIP ** np.arange(m + 1), qc / _GATE_CLIP ** np.arange(k + 1)
+    return pa / qa[-1], qa[:-1] / qa[-1], worst
+
+
 def _tanh_argument(x: Array) -> tuple[Array, Array]:
     """(x clipped to [-30, 30], 2u = 2 sqrt(2/pi) (x + 0.044715 x^3) of it)."""
     c = np.clip(x, -30.0, 30.0)  # 2u(30) = 1974: the gate is exactly 0 or 1 beyond
@@ -318,7 +478,7 @@ def _tanh_argument(x: Array) -> tuple[Array, Array]:
 
 def _gelu_tanh(x: Array, out: Array | None) -> Array:
     _, z = _tanh_argument(x)
-    return _times_sigmoid(np.maximum(x, -30.0), z, out)
+    return _times_sigmoid(x, z, out)
 
 
 def _gelu_tanh_prime(x: Array, out: Array | None) -> Array:
@@ -331,19 +491,17 @@ def _gelu_tanh_prime(x: Array, out: Array | None) -> Array:
 
 
 def _swish(x: Array, beta: float, out: Array | None) -> Array:
-    bound = _CLIP / beta
-    m = np.maximum(x, -bound)  # the product is -0 from there on; -inf * 0 would be NaN
-    z = np.minimum(m, bound)  # beta * x stays finite
-    if beta != 1:
-        np.multiply(z, beta, out=z)
-    return _times_sigmoid(m, z, out)
+    if beta == 1:
+        return _times_sigmoid(x, x, out)
+    z = np.clip(x, -_CLIP / beta, _CLIP / beta)  # beta * x stays finite
+    z *= beta
+    return _times_sigmoid(x, z, out)
 
 
 def _swish_prime(x: Array, beta: float, out: Array | None) -> Array:
-    bound = _CLIP / beta
-    z = np.clip(x, -bound, bound)
+    z = np.clip(x, -_CLIP / beta, _CLIP / beta)  # k = z finite: inf * 0 would be NaN
     if beta != 1:
-        np.multiply(z, beta, out=z)
+        z *= beta
     return _sigmoid_gate_slope(z, z, out)
 
 
@@ -353,6 +511,25 @@ def _gelu_sigmoid(x: Array, out: Array | None) -> Array:
 
 def _gelu_sigmoid_prime(x: Array, out: Array | None) -> Array:
     return _swish_prime(x, _SIGMOID_GELU, out)
+
+
+def _float64(compute: Callable[[Array, Array | None], Array]) -> Callable[[Array, Array | None], Array]:
+    return functools.partial(_in_float64, compute)
+
+
+#: The implementation of each form, for (float64, float32) input. The tanh and sigmoid forms
+#: compute float32 in float64: the rounding of their argument z(x) (2u(x), 1.702 x) would be
+#: amplified by |z| in the gate.
+_GELU_FORMS = {
+    "none": (_gelu, _gelu32),
+    "tanh": (_gelu_tanh, _float64(_gelu_tanh)),
+    "sigmoid": (_gelu_sigmoid, _float64(_gelu_sigmoid)),
+}
+_GELU_PRIME_FORMS = {
+    "none": (_gelu_prime, _gelu32_prime),
+    "tanh": (_gelu_tanh_prime, _float64(_gelu_tanh_prime)),
+    "sigmoid": (_gelu_sigmoid_prime, _float64(_gelu_sigmoid_prime)),
+}
 
 
 class SiLU(BaseActivation):
@@ -366,9 +543,12 @@ class SiLU(BaseActivation):
     not monotonic (minimum -0.27846 / beta at x = -1.27846 / beta),
     zero-centred, saturating on the left; no kink.
 
-    The left tail is kept: SiLU(-89) = -1.98e-37 in float32 (the naive
-    x / (1 + exp(-x)) gives -0.0 below -88.7), SiLU(-inf) = 0 (NaN in PyTorch
-    and JAX), and the derivative uses :math:`\sigma(-\beta x)` for
+    Computed as :math:`x / (1 + e^{-\beta x})`, in x's dtype when
+    :math:`\beta x` is exact (beta a power of 2, the default 1) and in float64
+    otherwise; the derivative in float64. The left tail is kept: SiLU(-89) =
+    -1.98e-37 in float32 (the naive form gives -0.0 below -88.7; here exp is
+    clipped and the tail redone as :math:`x e^{\beta x}`), SiLU(-inf) = 0 (NaN
+    in PyTorch and JAX), and the derivative uses :math:`\sigma(-\beta x)` for
     :math:`1 - \sigma(\beta x)`, which cancels.
 
     Examples
@@ -404,57 +584,65 @@ class SiLU(BaseActivation):
         )
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        return _in_float64(lambda v, o: _swish(v, self.beta, o), x, out)
+        return _blockwise(self._in_dtype(lambda v, o: _swish(v, self.beta, o), x), x, out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        return _in_float64(lambda v, o: _swish_prime(v, self.beta, o), x, out)
+        # in float64 for float32 too: near the root of f' (x = -2.3994 / beta), float32's
+        # rounding would be large relative to f'
+        return _blockwise(_float64(lambda v, o: _swish_prime(v, self.beta, o)), x, out)
 
-
-def _mish_terms(x: Array) -> tuple[Array, Array, Array, Array, Array]:
-    """(e, a, b, n, den) with tanh(softplus(x)) = n / den and 1 - tanh(softplus(x)) = 2 b^2 / den.
-
-    With e = exp(-|x|), a = 1, b = e for x > 0 and a = e, b = 1 otherwise:
-    n = a (a + 2b), den = n + 2 b^2, i.e. u (u + 2) / (u^2 + 2u + 2) with u = e^x,
-    rewritten so that nothing overflows.
-    """
-    e = _exp_neg_abs(x)
-    a = np.maximum(e, x > 0)  # NaN stays NaN
-    b = np.maximum(e, x <= 0)
-    n = np.multiply(b, 2.0)
-    np.add(n, a, out=n)
-    np.multiply(n, a, out=n)
-    den = np.multiply(b, b)
-    np.multiply(den, 2.0, out=den)
-    np.add(den, n, out=den)
-    return e, a, b, n, den
+    def _in_dtype(self, compute: Callable[[Array, Array | None], Array], x: Array) -> Callable[..., Array]:
+        """``compute`` in x's dtype when beta x is exact (beta a power of 2), else in float64."""
+        exact = math.frexp(self.beta)[0] == 0.5
+        return compute if exact or x.dtype == _F64 else _float64(compute)
 
 
 def _mish(x: Array, out: Array | None) -> Array:
-    m = np.maximum(x, -_CLIP)  # mish(-1500) rounds to -0; -inf * 0 would be NaN
-    _, _, _, n, den = _mish_terms(m)
-    result = np.multiply(n, m, out=out)
-    np.divide(result, den, out=result)
-    _fix_tail(result, m, m)  # tanh(softplus(x)) = exp(x) there
+    """Mish in the dtype of x: x t, t = tanh(softplus(x)) = n / (n + 2), n = u (u + 2), u = exp(x).
+
+    x is clipped to [-limit, _MISH_CLIP] inside u (beyond the right end t rounds
+    to 1; nothing overflows); the left tail x < -limit, where u would be
+    subnormal, is redone as x exp(x) (t = u (1 - u/2 + ...) there).
+    """
+    limit = _EXP_LIMIT[x.dtype]
+    tail = _left_tail(x, -limit)
+    u = np.clip(x, -limit, _MISH_CLIP[x.dtype])
+    np.exp(u, out=u)
+    n = np.add(u, 2.0)
+    n *= u
+    np.add(n, 2.0, out=u)
+    n /= u
+    result = np.multiply(n, x, out=out)
+    if tail is not None:
+        mask, xt = tail
+        result[mask] = _exp_product(xt, xt)
     return result
 
 
 def _mish_prime(x: Array, out: Array | None) -> Array:
-    c = np.clip(x, -_CLIP, _CLIP)
-    e, a, b, n, den = _mish_terms(c)
-    # f' = t + x sigmoid(x) (1 - t^2), with 1 - t^2 = (1 - t)(1 + t) = 2 b^2 (den + n) / den^2
-    np.add(e, 1.0, out=e)
-    np.divide(a, e, out=a)  # sigmoid(x)
-    np.multiply(a, c, out=a)
-    np.multiply(b, b, out=b)
-    np.multiply(b, 2.0, out=b)
-    np.multiply(a, b, out=a)
-    np.add(den, n, out=b)
-    np.multiply(a, b, out=a)
-    np.divide(a, den, out=a)
-    np.divide(a, den, out=a)
-    result = np.divide(n, den, out=out)
-    np.add(result, a, out=result)
-    _fix_tail(result, c, c, 1.0)  # f' = exp(x) (1 + x) there
+    """Mish' in float64: t + x sigmoid(x) (1 - t^2) = (n d + 4 x u (1 + u)) / d^2, d = n + 2.
+
+    (1 - t^2 = 4 (1 + u)^2 / d^2 and sigmoid(x) = u / (1 + u).) x is clipped to
+    [-708, 22] (f' rounds to 1 beyond 22); the left tail is redone as (1 + x) exp(x).
+    """
+    limit = _EXP_LIMIT[_F64]
+    tail = _left_tail(x, -limit)
+    c = np.clip(x, -limit, _MISH_PRIME_CLIP)
+    u = np.exp(c)
+    n = np.add(u, 2.0)
+    n *= u
+    d = np.add(n, 2.0)
+    s = np.add(u, 1.0)
+    s *= u
+    s *= c
+    s *= 4.0
+    n *= d
+    n += s
+    d *= d
+    result = np.divide(n, d, out=out)
+    if tail is not None:
+        mask, xt = tail
+        result[mask] = _exp_product(xt, xt, 1.0)
     return result
 
 
@@ -464,10 +652,12 @@ class Mish(BaseActivation):
     .. math:: f(x) = x \tanh(\log(1 + e^x)) = x\,\frac{u(u+2)}{u^2 + 2u + 2},\ u = e^x, \qquad
               f'(x) = t + x\,\sigma(x)\,(1 - t^2),\ t = \tanh(\operatorname{softplus} x)
 
-    No parameters; the same function in PyTorch, JAX and Keras. The rational
-    form is evaluated with :math:`e^{-|x|}` on each side, so nothing overflows,
-    and :math:`1 - t^2` as :math:`(1 - t)(1 + t)` with :math:`1 - t` in closed
-    form, so the derivative does not cancel for large x. The left tail is kept
+    No parameters; the same function in PyTorch, JAX and Keras. The forward
+    is :math:`x\,n/(n + 2)`, :math:`n = u(u + 2)`, in x's dtype, with x clipped
+    inside u at 10 (float32) or 20 (float64), beyond which t rounds to 1, so
+    nothing overflows. The derivative, in float64, is
+    :math:`(n(n+2) + 4xu(1+u)) / (n+2)^2` (from :math:`1 - t^2 = 4(1+u)^2/(n+2)^2`),
+    which does not cancel for large x. The left tail is kept
     (mish(-100) = -3.7e-42 in float32) and mish(-inf) = 0, where the plain
     x * tanh(softplus(x)) gives -inf * 0 = NaN. Smooth, not monotonic (minimum -0.30884 at x = -1.19243),
     zero-centred, saturating on the left.
@@ -495,10 +685,10 @@ class Mish(BaseActivation):
     )
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        return _in_float64(_mish, x, out)
+        return _blockwise(_mish, x, out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        return _in_float64(_mish_prime, x, out)
+        return _blockwise(lambda v, o: _in_float64(_mish_prime, v, o), x, out)
 
 
 @activations.hookimpl
