@@ -6,13 +6,15 @@ subnormal and loses its digits) while x * gate is still a normal number, and
 ``-inf * 0`` is NaN. Here, with a handful of NumPy ufunc passes and no mask
 over the whole array on the hot path:
 
-* sigmoid gates are m / (1 + exp(-z)) with -z clipped below the overflow of
-  exp (87 in float32, 708 in float64); the few elements of the left tail
-  z < -limit, where exp(z) is (nearly) subnormal, are redone as
-  (m exp(z/2)) exp(z/2) in float64, rounded once. Derivatives are
-  (d + k e) / d^2, e = exp(-z), d = 1 + e: no 1 - sigmoid that cancels;
-* SiLU (beta a power of 2) and Mish forward run in the input's dtype
-  (float32 stays float32); SiLU's and Mish's derivatives, the tanh and sigmoid
+* sigmoid gates are m / (1 + exp(-z)); the few elements of the left tail
+  z < -limit (87 in float32, 708 in float64), where exp(z) is (nearly)
+  subnormal, are redone as (m exp(z/2)) exp(z/2) in float64, rounded once,
+  and only when there is such a tail is the argument of exp clipped below
+  its overflow. Derivatives are (d + k e) / d^2, e = exp(-z), d = 1 + e
+  (SiLU's: u ((1 + z) + u) / (1 + u)^2, u = exp(z)): no 1 - sigmoid that cancels;
+* SiLU (beta a power of 2; forward and derivative) and Mish forward run in
+  the input's dtype (float32 stays float32), the few float32 elements around
+  the root of SiLU' redone in float64; Mish's derivative, the tanh and sigmoid
   GELU forms and GELU's float32 path compute in float64 and round once, since
   there float32 arithmetic would be amplified beyond the accuracy target
   (near a root of f', or through the argument z(x) of the gate);
@@ -24,8 +26,10 @@ over the whole array on the hot path:
   0.1 float32 ulp), a^2 exact in float64;
 * x is clipped where the result is already 0 (or the gate is 1), so that
   infinities give the limits without ``inf * 0``;
-* arrays of more than 2 * 2^15 elements are processed in slices of 2^15, so
-  that the float64 temporaries stay in cache.
+* GELU and Mish process arrays of more than 2 * 2^15 elements in slices of
+  2^15: their several float64 temporaries of a whole array would otherwise
+  be returned to the system and page-faulted back at every call (SiLU has
+  one temporary and is faster unsliced).
 
 SciPy is imported on first use of the exact float64 GELU, not when the module loads.
 """
@@ -43,6 +47,8 @@ from numpy.typing import NDArray
 import activations
 from activations import BaseActivation, Properties
 
+from ._piecewise import clip
+
 Array = NDArray[Any]
 
 _F32 = np.dtype(np.float32)
@@ -52,7 +58,7 @@ _EXP_LIMIT = {_F32: 87.0, _F64: 708.0}
 #: |z| beyond which exp(-|z|/2) is 0 in float64: clipping z there changes no result.
 _CLIP = 1500.0
 _HUGE = 1e300
-#: Elements per slice for arrays of more than two slices (float64 temporaries of 256 KiB stay in L2).
+#: Elements per slice for arrays of more than two slices (float64 temporaries of 256 KiB, reused by malloc).
 _BLOCK = 1 << 15
 #: x beyond which tanh(softplus(x)) rounds to 1 (forward, per dtype) and f'(x) to 1 (derivative, float64).
 _MISH_CLIP = {_F32: 10.0, _F64: 20.0}
@@ -88,6 +94,8 @@ _GELU_CLIP = 40.0  # GELU(-40) and GELU'(-40) round to -0, GELU'(40) to 1, in fl
 # The minima of f, found with mpmath at 50 digits.
 _MIN_GELU = {"none": -0.16997120747990366, "tanh": -0.17004075057125406, "sigmoid": -0.16361018963635357}
 _MIN_SILU = -0.2784645427610738  # at x = -1.2784645427610738 (beta = 1)
+#: z = beta x around the root of SiLU' (-1.27846), where float32's SiLU' comes from the float64 path.
+_SILU_ROOT = (-1.36, -1.2)
 _MIN_MISH = -0.30884341301725043  # at x = -1.1924312145154952
 
 
@@ -103,7 +111,7 @@ def _in_float64(compute: Callable[[Array, Array | None], Array], x: Array, out: 
 
 
 def _blockwise(compute: Callable[[Array, Array | None], Array], x: Array, out: Array | None) -> Array:
-    """``compute(x, out)``, on slices of ``_BLOCK`` elements when x is large, so temporaries stay in cache."""
+    """``compute(x, out)``, on slices of ``_BLOCK`` elements when x is large, so temporaries are reused."""
     if x.size <= 2 * _BLOCK or (out is not None and not out.flags.c_contiguous):
         return compute(x, out)
     result = np.empty(x.shape, x.dtype) if out is None else out
@@ -126,7 +134,7 @@ def _exp_product(m: Array, z: Array, offset: float = 0.0) -> Array:
 
     Used where exp(z) is (nearly) subnormal, for the few elements of a left tail.
     """
-    m = np.clip(m.astype(_F64), -_HUGE, _HUGE)  # -inf * 0 would be NaN; the product is 0 there anyway
+    m = clip(m.astype(_F64), -_HUGE, _HUGE)  # -inf * 0 would be NaN; the product is 0 there anyway
     half = np.exp(0.5 * np.maximum(z.astype(_F64), -2 * _CLIP))
     result: Array = (m + offset) * half * half
     return result
@@ -135,13 +143,14 @@ def _exp_product(m: Array, z: Array, offset: float = 0.0) -> Array:
 def _times_sigmoid(m: Array, z: Array, out: Array | None) -> Array:
     """Return m sigmoid(z) = m / (1 + exp(-z)) in the dtype of z; z finite or NaN.
 
-    exp(-z) is clipped below its overflow; where that clips (z < -limit), the
-    result is redone as m exp(z) by `_exp_product`.
+    exp(-z) is clipped below its overflow only where there is a left tail
+    (z < -limit), whose elements are redone as m exp(z) by `_exp_product`.
     """
     limit = _EXP_LIMIT[z.dtype]
     tail = _left_tail(z, -limit, m)
     e = np.negative(z)
-    np.clip(e, -np.inf, limit, out=e)
+    if tail is not None:
+        clip(e, -math.inf, limit, out=e)
     np.exp(e, out=e)
     e += 1.0
     result = np.divide(m, e, out=out)
@@ -155,13 +164,14 @@ def _sigmoid_gate_slope(z: Array, k: Array, out: Array | None) -> Array:
     """Return sigmoid(z) (1 + k sigmoid(-z)) = d/dx [x sigmoid(z(x))], k = x z'(x); z, k finite or NaN.
 
     With e = exp(-z), d = 1 + e: (d + k e) / d^2, which does not cancel for
-    large z (no 1 - sigmoid). e is clipped at half the overflow limit, so d^2
-    is finite; the left tail (z < -limit/2) is redone as (1 + k) exp(z).
+    large z (no 1 - sigmoid). Where there is a left tail (z < -limit/2), e is
+    clipped at limit/2, so d^2 is finite, and the tail is redone as (1 + k) exp(z).
     """
     limit = 0.5 * _EXP_LIMIT[z.dtype]
     tail = _left_tail(z, -limit, k)
     e = np.negative(z)
-    np.clip(e, -np.inf, limit, out=e)
+    if tail is not None:
+        clip(e, -math.inf, limit, out=e)
     np.exp(e, out=e)
     d = np.add(e, 1.0)
     e *= k
@@ -468,7 +478,7 @@ def _fit_gelu_gate(m: int = 4, k: int = 5, nodes: int = 2000, rounds: int = 60) 
 
 def _tanh_argument(x: Array) -> tuple[Array, Array]:
     """(x clipped to [-30, 30], 2u = 2 sqrt(2/pi) (x + 0.044715 x^3) of it)."""
-    c = np.clip(x, -30.0, 30.0)  # 2u(30) = 1974: the gate is exactly 0 or 1 beyond
+    c = clip(x, -30.0, 30.0)  # 2u(30) = 1974: the gate is exactly 0 or 1 beyond
     z = np.multiply(c, c)
     np.multiply(z, _TANH_CUBIC, out=z)
     np.add(z, _SQRT_2_OVER_PI_X2, out=z)
@@ -493,16 +503,44 @@ def _gelu_tanh_prime(x: Array, out: Array | None) -> Array:
 def _swish(x: Array, beta: float, out: Array | None) -> Array:
     if beta == 1:
         return _times_sigmoid(x, x, out)
-    z = np.clip(x, -_CLIP / beta, _CLIP / beta)  # beta * x stays finite
+    z = clip(x, -_CLIP / beta, _CLIP / beta)  # beta * x stays finite
     z *= beta
     return _times_sigmoid(x, z, out)
 
 
 def _swish_prime(x: Array, beta: float, out: Array | None) -> Array:
-    z = np.clip(x, -_CLIP / beta, _CLIP / beta)  # k = z finite: inf * 0 would be NaN
+    """SiLU' in x's dtype: u ((1 + z) + u) / (1 + u)^2, u = exp(z), z = beta x (exact: see `SiLU._in_dtype`).
+
+    (sigmoid(z) = u / (1 + u), 1 - sigmoid(z) = 1 / (1 + u).) 1 + z is exact
+    around the root z = -1.2785, so only exp's rounding cancels there; in
+    float32 it is not small next to f', and the few elements with z in
+    `_SILU_ROOT` are redone in float64. z is clipped to [-limit, limit/2]
+    (beyond, f' rounds to 1 and nothing overflows) only when it reaches out;
+    the left tail z < -limit is redone as (1 + z) exp(z).
+    """
+    limit = _EXP_LIMIT[x.dtype]
+    tail = _left_tail(x, -limit / beta)
+    if x.dtype == _F32:  # taken before out (maybe x) is written
+        near = np.flatnonzero((x > _SILU_ROOT[0] / beta) & (x < _SILU_ROOT[1] / beta))
+        x_near = x.take(near)
+    high = 0.5 * limit / beta
+    z = x if beta == 1 and tail is None and not x.max(initial=0.0) > high else clip(x, -limit / beta, high)
     if beta != 1:
         z *= beta
-    return _sigmoid_gate_slope(z, z, out)
+    u = np.exp(z)
+    result = np.add(z, 1.0, out=out)
+    result += u
+    result *= u
+    u += 1.0
+    u *= u
+    result /= u
+    if tail is not None:
+        mask, xt = tail
+        zt = beta * clip(xt, -_CLIP / beta, 0.0)  # beta * x stays finite
+        result[mask] = _exp_product(zt, zt, 1.0)
+    if x.dtype == _F32 and near.size:
+        np.put(result, near, _swish_prime(x_near.astype(_F64), beta, None))
+    return result
 
 
 def _gelu_sigmoid(x: Array, out: Array | None) -> Array:
@@ -543,9 +581,12 @@ class SiLU(BaseActivation):
     not monotonic (minimum -0.27846 / beta at x = -1.27846 / beta),
     zero-centred, saturating on the left; no kink.
 
-    Computed as :math:`x / (1 + e^{-\beta x})`, in x's dtype when
-    :math:`\beta x` is exact (beta a power of 2, the default 1) and in float64
-    otherwise; the derivative in float64. The left tail is kept: SiLU(-89) =
+    Computed as :math:`x / (1 + e^{-\beta x})`, and the derivative as
+    :math:`u\,((1 + z) + u) / (1 + u)^2`, :math:`u = e^z`, :math:`z = \beta x`,
+    in x's dtype when :math:`z` is exact (beta a power of 2, the default 1) and
+    in float64 otherwise; in float32, the derivative of the few elements with
+    :math:`z` in (-1.36, -1.2), around the root of f', where the rounding of
+    :math:`e^z` is not small next to f', comes from float64. The left tail is kept: SiLU(-89) =
     -1.98e-37 in float32 (the naive form gives -0.0 below -88.7; here exp is
     clipped and the tail redone as :math:`x e^{\beta x}`), SiLU(-inf) = 0 (NaN
     in PyTorch and JAX), and the derivative uses :math:`\sigma(-\beta x)` for
@@ -584,15 +625,16 @@ class SiLU(BaseActivation):
         )
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        return _blockwise(self._in_dtype(lambda v, o: _swish(v, self.beta, o), x), x, out)
+        return self._in_dtype(lambda v, o: _swish(v, self.beta, o), x)(x, out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        # in float64 for float32 too: near the root of f' (x = -2.3994 / beta), float32's
-        # rounding would be large relative to f'
-        return _blockwise(_float64(lambda v, o: _swish_prime(v, self.beta, o)), x, out)
+        return self._in_dtype(lambda v, o: _swish_prime(v, self.beta, o), x)(x, out)
 
     def _in_dtype(self, compute: Callable[[Array, Array | None], Array], x: Array) -> Callable[..., Array]:
-        """``compute`` in x's dtype when beta x is exact (beta a power of 2), else in float64."""
+        """``compute`` in x's dtype when beta x is exact (beta a power of 2), else in float64.
+
+        An inexact z = beta x would cost float32 |z| 2^-24 of relative accuracy in exp(z).
+        """
         exact = math.frexp(self.beta)[0] == 0.5
         return compute if exact or x.dtype == _F64 else _float64(compute)
 

@@ -45,6 +45,18 @@ def test_gelu_float32_path_agrees_with_float64(method):
     assert steps.max() <= 3
 
 
+@pytest.mark.parametrize("beta", [1.0, 2.0])
+def test_silu_float32_derivative_agrees_with_float64(beta):
+    """float32 SiLU' is within 8 eps (relative) of the float64 evaluation, around the root z = -1.2785 too."""
+    act = activations.get(f"silu(beta={beta})")
+    z = np.concatenate([np.linspace(-90, 40, 400_001), np.linspace(-1.4, -1.15, 50_001)])
+    x = (z / beta).astype(np.float32)
+    got = act.derivative(x).astype(np.float64)
+    want = act.derivative(x.astype(np.float64))
+    tiny = np.finfo(np.float32).smallest_subnormal  # the left tail is subnormal in float32
+    assert np.all(np.abs(got - want) <= 8 * np.maximum(np.abs(want) * np.finfo(np.float32).eps, tiny))
+
+
 @pytest.mark.parametrize("spec", SPECS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_slices_match_one_pass(spec, dtype):
