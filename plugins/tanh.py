@@ -1,11 +1,17 @@
 """The hyperbolic tangent, with a derivative that keeps its tails.
 
-tanh'(x) = sech^2(x) = 4 e / (1 + e)^2 with e = exp(-2|x|): no cancellation,
-where 1 - tanh(x)^2 is exactly 0 for |x| above 19 in float64.
+tanh'(x) = sech^2(x) = (1 / cosh(x))^2, with x clipped where cosh would
+overflow and the result is 0 anyway: no cancellation, where 1 - tanh(x)^2 is
+exactly 0 for |x| above 19 in float64, and four array passes, half those of
+4 e / (1 + e)^2 with e = exp(-2|x|). The price: squaring doubles the error of
+cosh, so tanh' is within 7.2 ulp in float32 (every float32 in [2^-8, 32]) and
+4.5 in float64 (a dense sample), against 2.5 and 2.2 for the exp form; the
+target is 8.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -15,13 +21,21 @@ from numpy.typing import NDArray
 import activations
 from activations import BaseActivation, Properties
 
+from ._piecewise import clip
+
 Array = NDArray[Any]
+
+
+@functools.cache
+def _cosh_bound(dtype: np.dtype[Any]) -> float:
+    """|x| below which cosh(x) stays finite and beyond which 1 / cosh(x)^2 is 0 in ``dtype``."""
+    return 0.9 * math.log(float(np.finfo(dtype).max))
 
 
 class Tanh(BaseActivation):
     r"""Hyperbolic tangent.
 
-    .. math:: f(x) = \tanh x, \qquad f'(x) = \operatorname{sech}^2 x = \frac{4e}{(1+e)^2},\ e = e^{-2|x|}
+    .. math:: f(x) = \tanh x, \qquad f'(x) = \operatorname{sech}^2 x = \frac{1}{\cosh^2 x}
 
     Smooth, zero-centred, the identity near the origin, saturating on both
     sides. The derivative is computed from x, so tanh'(20) = 1.7e-17 in
@@ -53,14 +67,11 @@ class Tanh(BaseActivation):
         return np.tanh(x, out=out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        e = np.abs(x, out=out)
-        np.minimum(e, x.dtype.type(1000), out=e)  # -2|x| cannot overflow; exp(-2000) is 0 anyway; NaN stays
-        np.multiply(e, x.dtype.type(-2), out=e)
-        np.exp(e, out=e)
-        denominator = np.add(e, x.dtype.type(1))
-        np.multiply(e, x.dtype.type(4), out=e)
-        np.divide(e, denominator, out=e)
-        return np.divide(e, denominator, out=e)
+        bound = _cosh_bound(x.dtype)  # cosh stays finite; sech(x)^2 is already 0 beyond it
+        r = clip(x, -bound, bound, out=out)  # NaN stays NaN
+        np.cosh(r, out=r)
+        np.divide(1.0, r, out=r)
+        return np.multiply(r, r, out=r)
 
 
 @activations.hookimpl
