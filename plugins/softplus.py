@@ -5,11 +5,17 @@
   2e-9, so softplus(20.5) is 20.5 exactly in float64);
 * log_sigmoid(x) = min(x, 0) - log1p(exp(-|x|)), its derivative sigmoid(-x);
 * squareplus(x) = (x + sqrt(x^2 + b)) / 2, rewritten for x < 0 as
-  (b/4) / ((sqrt(x^2 + b) - x) / 2), which does not cancel, with ``hypot``
-  instead of x^2 so that nothing overflows below the largest float;
-* softsign(x) = x / (1 + |x|), with the limits +-1 at +-inf.
+  (b/4) / ((sqrt(x^2 + b) - x) / 2), which does not cancel, with x^2 taken
+  on |x| clipped at sqrt(largest float) / 2 so that nothing overflows;
+* softsign(x) = x / (1 + |x|), with x clipped at +-4/eps, beyond which the
+  result rounds to +-1 (so +-inf give +-1, without inf / inf).
 
-The derivatives are computed from x without cancellation; NaN propagates and
+The derivatives are computed from x without cancellation (sigmoid(beta x) as
+E / (1 + E), E = exp(beta x) clipped: see ``sigmoid.py``); the backward passes
+of softplus and log-sigmoid also use ``output`` when given. Each formula (but
+squareplus's fallback for a huge b) is a chain of ufuncs without masks or
+``np.where``, min(x, 0) and max(x, 0) being NumPy's ``clip`` ufunc (which has
+a SIMD loop, where ``np.minimum`` with a scalar has not); NaN propagates and
 no input raises a floating-point warning.
 """
 
@@ -24,6 +30,9 @@ from numpy.typing import NDArray
 import activations
 from activations import BaseActivation, Properties
 
+from ._piecewise import clip
+from .sigmoid import _exp, _sigmoid
+
 Array = NDArray[Any]
 
 #: |beta x| beyond which exp(-|beta x|) is 0 in every dtype; clipping there keeps beta x finite.
@@ -31,25 +40,12 @@ _EXP_ZERO = 1000.0
 
 
 def _exp_neg_abs(x: Array, beta: float, out: Array | None) -> Array:
-    """exp(-|beta x|), in ``out`` if given: in (0, 1], NaN for NaN, never overflows."""
-    t = x.dtype.type
+    """exp(-|beta x|), in ``out`` if given: in [0, 1], NaN for NaN, never overflows."""
     e = np.abs(x, out=out)
-    if beta == 1:
-        np.negative(e, out=e)
-    else:
-        bound = _EXP_ZERO / beta
-        if bound < float(np.finfo(x.dtype).max):  # else beta |x| cannot overflow
-            np.minimum(e, t(bound), out=e)  # NaN stays NaN
-        np.multiply(e, t(-beta), out=e)
-    return np.exp(e, out=e)
-
-
-def _sigmoid(x: Array, beta: float, sign: int, out: Array | None) -> Array:
-    """sigmoid(sign * beta * x) from e = exp(-|beta x|): max(e, [sign x >= 0]) / (1 + e)."""
-    e = _exp_neg_abs(x, beta, None)
-    numerator = np.maximum(e, (x >= 0) if sign > 0 else (x <= 0), out=out)  # NaN stays NaN
-    np.add(e, x.dtype.type(1), out=e)
-    return np.divide(numerator, e, out=numerator)
+    bound = _EXP_ZERO / beta
+    if beta > 1 and bound < float(np.finfo(x.dtype).max):  # else beta |x| cannot overflow
+        clip(e, 0.0, bound, out=e)  # NaN stays NaN
+    return _exp(e, scale=-beta, out=e)
 
 
 class Softplus(BaseActivation):
@@ -101,12 +97,34 @@ class Softplus(BaseActivation):
         result = _exp_neg_abs(x, self.beta, out)
         np.log1p(result, out=result)
         if self.beta != 1:
-            np.divide(result, x.dtype.type(self.beta), out=result)
-        ramp = np.maximum(x, x.dtype.type(0))  # NaN stays NaN
+            np.divide(result, self.beta, out=result)
+        ramp = clip(x, 0.0, math.inf)  # max(x, 0): clip has a SIMD loop, maximum with a scalar has not
         return np.add(result, ramp, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        return _sigmoid(x, self.beta, 1, out)
+        return _sigmoid(x, scale=self.beta, out=out)
+
+    def backward(
+        self,
+        x: Array,
+        grad_output: Array,
+        /,
+        *,
+        output: Array | None = None,
+        out: Array | None = None,
+    ) -> Array:
+        """``grad_output * sigmoid(beta x)``; from ``output`` y as -expm1(-beta y) when given.
+
+        sigmoid(beta x) = 1 - exp(-beta y), and as a function of y this is well
+        conditioned (condition number beta y / (exp(beta y) - 1) <= 1): four array
+        passes instead of five. Not for beta > 1, where beta y could overflow.
+        """
+        if output is None or self.beta > 1:
+            return _sigmoid(x, scale=self.beta, grad=grad_output, out=out)
+        result = np.multiply(output, -self.beta, out=out)
+        np.expm1(result, out=result)  # -sigmoid(beta x), in [-1, 0]
+        np.multiply(result, grad_output, out=result)
+        return np.negative(result, out=result)
 
 
 class LogSigmoid(BaseActivation):
@@ -144,11 +162,31 @@ class LogSigmoid(BaseActivation):
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
         result = _exp_neg_abs(x, 1.0, out)
         np.log1p(result, out=result)
-        ramp = np.minimum(x, x.dtype.type(0))  # NaN stays NaN
+        ramp = clip(x, -math.inf, 0.0)  # min(x, 0); NaN stays NaN
         return np.subtract(ramp, result, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        return _sigmoid(x, 1.0, -1, out)
+        return _sigmoid(x, scale=-1.0, out=out)
+
+    def backward(
+        self,
+        x: Array,
+        grad_output: Array,
+        /,
+        *,
+        output: Array | None = None,
+        out: Array | None = None,
+    ) -> Array:
+        """``grad_output * sigmoid(-x)``; from ``output`` y as -expm1(y) when given.
+
+        sigmoid(-x) = 1 - exp(y), well conditioned as a function of y (condition
+        number |y| exp(y) / (1 - exp(y)) <= 1): three array passes instead of five.
+        """
+        if output is None:
+            return _sigmoid(x, scale=-1.0, grad=grad_output, out=out)
+        result = np.expm1(output, out=out)  # -sigmoid(-x), in [-1, 0]
+        np.multiply(result, grad_output, out=result)
+        return np.negative(result, out=result)
 
 
 class Squareplus(BaseActivation):
@@ -159,11 +197,15 @@ class Squareplus(BaseActivation):
 
     ``b`` defaults to 4 (JAX and Keras; PyTorch has no squareplus) and must be
     non-negative; b = 0 is ReLU, with its kink at 0 and f'(0) = 0. With
-    :math:`h = \sqrt{x^2 + b}` (``hypot``, which does not overflow) and
-    :math:`d = (h + |x|)/2`, f = d for x >= 0 and :math:`(b/4)/d` below: the
-    direct sum cancels for large negative x (JAX's form gives 0 at x = -1e8 in
-    float32, where the true value is 1e-8). Likewise f' = 1 - q for x >= 0 and
-    q below, with :math:`q = (b/4)/(h d)`.
+    :math:`h = \sqrt{x^2 + b}` and :math:`d = (h + |x|)/2`, f = d for x >= 0
+    and :math:`e = (b/4)/d` below: the direct sum cancels for large negative x
+    (JAX's form gives 0 at x = -1e8 in float32, where the true value is
+    1e-8). Likewise f' = 1 - q for x >= 0 and q below, with
+    :math:`q = (b/4)/(h d)`. x^2 is taken on |x| clipped at
+    :math:`C = \sqrt{\max}/2`, beyond which h and d round to |x|; the
+    branch is picked without a mask, as min(d, max(e, +-inf)) with the sign
+    of the infinity that of x, and max(q, [x >= 0] - q). For a b beyond
+    max * eps / 4 (where h would not round to |x| beyond C), ``hypot`` instead.
 
     Examples
     --------
@@ -197,26 +239,66 @@ class Squareplus(BaseActivation):
             saturating="lower",
         )
 
-    def _half_sum(self, x: Array, h: Array, out: Array | None) -> Array:
-        """Return d = (h + |x|) / 2 without overflow, in ``out``."""
-        half = x.dtype.type(0.5)
-        d = np.multiply(h, half, out=out)
+    def _parts(self, x: Array, out: Array | None) -> tuple[Array, Array]:
+        """Return h = sqrt(x^2 + b) and d = (h + |x|) / 2 by ufuncs that cannot overflow; d in ``out``.
+
+        x^2 is taken on |x| clipped at C = sqrt(largest float) / 2; beyond C, h and d
+        round to |x| (b <= ``_fast_b``), so a maximum with |x| restores them.
+        """
         a = np.abs(x)
-        np.multiply(a, half, out=a)
-        return np.add(d, a, out=d)
+        clipped = clip(a, 0.0, 0.5 * math.sqrt(float(np.finfo(x.dtype).max)))
+        h = np.multiply(clipped, clipped)
+        np.add(h, self.b, out=h)
+        np.sqrt(h, out=h)
+        d = np.add(clipped, h, out=out)
+        np.multiply(d, 0.5, out=d)
+        np.maximum(d, a, out=d)
+        np.maximum(h, a, out=h)
+        return h, d
+
+    def _fast_b(self, x: Array) -> bool:
+        """Whether b is small enough for `_parts` (b < largest float * eps / 4), and not 0."""
+        info = np.finfo(x.dtype)
+        return 0 < self.b < float(info.max) * float(info.eps) / 4
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        t = x.dtype.type
         if self.b == 0:
-            return np.maximum(x, t(0), out=out)
-        h = np.hypot(x, t(math.sqrt(self.b)))
-        d = self._half_sum(x, h, out)
-        return np.divide(t(self.b / 4), d, out=d, where=x < 0)  # NaN < 0 is False: d stays NaN
+            return clip(x, 0.0, math.inf, out=out)
+        if not self._fast_b(x):
+            return self._forward_hypot(x, out)
+        _, d = self._parts(x, out)
+        e = np.divide(float(self.b) / 4, d)  # f(-|x|) = (b/4) / f(|x|), without cancellation
+        # d for x >= 0, e below, without a mask: the bound is +inf for x >= 0 (so min(d, max(e, inf))
+        # is d) and -inf below (min(d, max(e, -inf)) = e, as e <= d); NaN stays NaN.
+        bound = np.greater_equal(x, 0.0, out=np.empty_like(x))
+        np.subtract(bound, 0.5, out=bound)
+        np.multiply(bound, math.inf, out=bound)
+        np.maximum(e, bound, out=e)
+        return np.minimum(d, e, out=d)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
         t = x.dtype.type
         if self.b == 0:
             return np.heaviside(x, t(0), out=out)  # ReLU's convention at the kink
+        if not self._fast_b(x):
+            return self._derivative_hypot(x, out)
+        h, d = self._parts(x, out)
+        q = np.divide(float(self.b) / 4, d, out=d)  # (b/4) / d first: h * d could overflow
+        np.divide(q, h, out=q)  # q = f'(-|x|) <= 1/2, and f'(|x|) = 1 - q
+        step = np.greater_equal(x, 0.0, out=h)
+        np.subtract(step, q, out=step)
+        return np.maximum(q, step, out=q)  # 1 - q for x >= 0 (q <= 1 - q), q below (-q <= q)
+
+    def _forward_hypot(self, x: Array, out: Array | None) -> Array:
+        """Forward for a huge b: with ``hypot``, which is slow but cannot overflow."""
+        t = x.dtype.type
+        h = np.hypot(x, t(math.sqrt(self.b)))
+        d = self._half_sum(x, h, out)
+        return np.divide(t(self.b / 4), d, out=d, where=x < 0)  # NaN < 0 is False: d stays NaN
+
+    def _derivative_hypot(self, x: Array, out: Array | None) -> Array:
+        """Derivative for a huge b, with ``hypot``."""
+        t = x.dtype.type
         h = np.hypot(x, t(math.sqrt(self.b)))
         d = self._half_sum(x, h, None)
         q = np.divide(t(self.b / 4), h, out=h)  # (b/4) / h first: h * d could overflow
@@ -224,6 +306,14 @@ class Squareplus(BaseActivation):
         result = np.subtract(t(1), q, out=out)
         np.copyto(result, q, where=x < 0)
         return result
+
+    def _half_sum(self, x: Array, h: Array, out: Array | None) -> Array:
+        """Return d = (h + |x|) / 2 without overflow, in ``out``."""
+        half = x.dtype.type(0.5)
+        d = np.multiply(h, half, out=out)
+        a = np.abs(x)
+        np.multiply(a, half, out=a)
+        return np.add(d, a, out=d)
 
 
 class Softsign(BaseActivation):
@@ -262,18 +352,34 @@ class Softsign(BaseActivation):
     )
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        one = x.dtype.type(1)
-        result = np.abs(x, out=out)
-        np.add(result, one, out=result)
-        np.divide(x, result, out=result, where=np.isfinite(x))  # inf / inf would warn: inf stays
-        np.minimum(result, one, out=result)  # +inf at x = +-inf becomes 1; |x| / (1 + |x|) < 1 elsewhere
-        return np.copysign(result, x, out=result)  # -1 at -inf; NaN stays NaN
+        # Beyond +-4/eps the result rounds to +-1 and 1 + |x| to |x|: clipping there changes
+        # nothing else and keeps inf / inf (a NaN and a warning) out. NaN stays NaN.
+        bound = 4.0 / float(np.finfo(x.dtype).eps)
+        result = clip(x, -bound, bound, out=out)
+        denominator = np.abs(result)
+        np.add(denominator, 1.0, out=denominator)
+        return np.divide(result, denominator, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
         result = np.abs(x, out=out)
-        np.add(result, x.dtype.type(1), out=result)
-        np.divide(x.dtype.type(1), result, out=result)
+        np.add(result, 1.0, out=result)
+        np.divide(1.0, result, out=result)
         return np.multiply(result, result, out=result)
+
+    def backward(
+        self,
+        x: Array,
+        grad_output: Array,
+        /,
+        *,
+        output: Array | None = None,
+        out: Array | None = None,
+    ) -> Array:
+        """``grad_output / (1 + |x|) / (1 + |x|)``: two divisions, so (1 + |x|)^2 never overflows."""
+        denominator = np.abs(x)
+        np.add(denominator, 1.0, out=denominator)
+        result = np.divide(grad_output, denominator, out=out)
+        return np.divide(result, denominator, out=result)
 
 
 @activations.hookimpl
