@@ -5,6 +5,11 @@ exp(x) exceeds the largest float above about 88.72 (float32) and 709.78
 and it is returned without a warning (a narrow ``np.errstate`` around that
 one operation, the exception DESIGN.md allows). Everywhere else the result is
 NumPy's ``exp``, subnormals included.
+
+The backward pass multiplies by exp(x) (or by ``output``, which is exp(x))
+and checks the floating-point flags: only where exp(x) overflowed, or
+grad_output is 0 where exp(x) is inf, does it take a slower path that keeps
+every finite product finite.
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ class Exponential(BaseActivation):
     given (it is exp(x) itself) and, where exp(x) overflows, computes
     ``(grad_output * exp(x/2)) * exp(x/2)``, so a small gradient times a huge
     exponential stays finite when the product is (and a zero gradient gives 0,
-    never ``0 * inf``).
+    never ``0 * inf``). Only calls where that happens pay for it: the common
+    case is one exponential and one product.
 
     Examples
     --------
@@ -74,6 +80,24 @@ class Exponential(BaseActivation):
         out: Array | None = None,
     ) -> Array:
         """``grad_output * exp(x)``, finite wherever the product is; ``output`` (= exp(x)) is reused."""
+        try:
+            # The fast path: any overflow (of exp(x) or of the product) or 0 * inf raises, and
+            # sends the call to the careful path below. An infinite ``output`` raises nothing,
+            # hence the explicit check.
+            with np.errstate(over="raise", invalid="raise"):
+                if output is None:
+                    slope = np.exp(x, out=out)
+                    return np.multiply(slope, grad_output, out=slope)
+                if not np.isinf(output).any():
+                    return np.multiply(output, grad_output, out=out)
+        except FloatingPointError:
+            pass
+        return self._careful_backward(x, grad_output, output, out)
+
+    def _careful_backward(
+        self, x: Array, grad_output: Array, output: Array | None, out: Array | None
+    ) -> Array:
+        """``grad_output * exp(x)`` where exp(x) may overflow: finite wherever the product is."""
         nonzero = grad_output != 0  # NaN != 0: NaN propagates; 0 stays 0 even where exp(x) is inf
         if out is None:
             result = grad_output.copy()
