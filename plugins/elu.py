@@ -6,6 +6,12 @@ not taken cannot overflow. The derivatives below 0 are ``alpha * exp(x)``
 computed from x; the output form ``y + alpha`` cancels in the tail (it gives
 elu'(-20) = 0 in float32 and selu'(-700) = 0 in float64, as JAX does).
 
+Branch-free, at ufunc speed: the two sides are joined by arithmetic that is
+exact because one of the terms is always 0 (``expm1(min(x, 0)) + max(x, 0)``),
+or because exp(min(x, 0)) is already 1 above 0; ``min``/``max`` with 0 are
+NumPy's ``clip`` ufunc, which has a SIMD loop where ``np.minimum`` with a
+scalar has not.
+
 Kink convention (PyTorch's): the derivative at 0 is that of the left side,
 elu'(0) = alpha, selu'(0) = scale * alpha, celu'(0) = 1. NaN propagates
 through every method and the input is never written to.
@@ -24,6 +30,8 @@ from numpy.typing import NDArray
 import activations
 from activations import BaseActivation, Properties
 
+from ._piecewise import clip
+
 Array = NDArray[Any]
 
 #: SELU's constants (Klambauer et al. 2017), as in PyTorch, JAX and Keras.
@@ -31,6 +39,18 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 #: scale * alpha, rounded once from the exact product (1.7580993408473768599402175208123).
 SELU_SCALE_ALPHA = 1.7580993408473768599402175208123
+#: exp underflows to 0 below this in every dtype; clipping there keeps x / alpha finite.
+_EXP_ZERO = -1000.0
+
+
+def _left(x: Array, out: Array | None, bound: float = _EXP_ZERO) -> Array:
+    """min(x, 0), clipped below at ``bound`` (where the exponential is already 0); NaN stays NaN."""
+    return clip(x, bound, 0.0, out=out)
+
+
+def _right(x: Array) -> Array:
+    """max(x, 0) in a new array; NaN stays NaN."""
+    return clip(x, 0.0, math.inf)
 
 
 def _check_finite(name: str, value: float) -> None:
@@ -89,20 +109,20 @@ class ELU(BaseActivation):
         )
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        zero = x.dtype.type(0)
-        result = np.minimum(x, zero, out=out)  # the branch not taken cannot overflow
+        result = _left(x, out)  # the branch not taken cannot overflow
         np.expm1(result, out=result)
         if self.alpha != 1:
-            np.multiply(result, x.dtype.type(self.alpha), out=result)
+            np.multiply(result, self.alpha, out=result)
         # alpha expm1(min(x, 0)) + max(x, 0): one side is always exactly 0, so this is exact,
         # and unlike a mask that follows the data's signs it runs at ufunc speed. NaN stays.
-        return np.add(result, np.maximum(x, zero), out=result)
+        return np.add(result, _right(x), out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        result = np.minimum(x, x.dtype.type(0), out=out)
-        np.exp(result, out=result)
-        if self.alpha != 1:
-            np.multiply(result, x.dtype.type(self.alpha), out=result)  # alpha at the kink 0
+        result = _left(x, out)
+        np.exp(result, out=result)  # exp(min(x, 0)): already 1 for x >= 0
+        if self.alpha == 1:
+            return result  # 1 above 0 and at the kink, exp(x) below
+        np.multiply(result, self.alpha, out=result)  # alpha at the kink 0
         if 0 < self.alpha <= 1:
             # alpha e^min(x,0) <= 1 <= [x > 0] above 0 and >= 0 = [x > 0] at and below it, so
             # the maximum picks 1 or alpha e^x without a mask; NaN stays NaN.
@@ -126,6 +146,9 @@ class SELU(BaseActivation):
 
     The derivative is :math:`\lambda\alpha e^x` from x, so selu'(-700) =
     1.73e-304 in float64, where JAX's output form y + lambda * alpha gives 0.
+    Without a mask, as :math:`\lambda\alpha e^{\min(x, 0)} - (\lambda\alpha -
+    \lambda)[x > 0]`: the difference of the two constants is exact in either
+    dtype, so the value above 0 is exactly :math:`\lambda`.
 
     Examples
     --------
@@ -152,21 +175,25 @@ class SELU(BaseActivation):
     )
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        t = x.dtype.type
-        result = np.minimum(x, t(0), out=out)
+        result = _left(x, out)
         np.expm1(result, out=result)
-        np.multiply(result, t(SELU_SCALE_ALPHA), out=result)
+        np.multiply(result, SELU_SCALE_ALPHA, out=result)
+        right = _right(x)
         with np.errstate(over="ignore"):  # scale * x really overflows for x near the largest float
-            np.multiply(x, t(SELU_SCALE), out=result, where=x > 0)
-        return result
+            np.multiply(right, SELU_SCALE, out=right)
+        # One side is always exactly 0: the sum is exact. NaN stays NaN.
+        return np.add(result, right, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
         t = x.dtype.type
-        result = np.minimum(x, t(0), out=out)
-        np.exp(result, out=result)
-        np.multiply(result, t(SELU_SCALE_ALPHA), out=result)
-        np.copyto(result, t(SELU_SCALE), where=x > 0)
-        return result
+        result = _left(x, out)
+        np.exp(result, out=result)  # exp(min(x, 0)): 1 for x >= 0
+        np.multiply(result, SELU_SCALE_ALPHA, out=result)  # scale alpha exp(x), scale alpha at x >= 0
+        # Above 0, subtract scale alpha - scale (exact in the dtype, the two being within a
+        # factor 2 of each other) to get scale exactly: a comparison cast to float, no mask.
+        step = np.greater(x, 0.0, out=np.empty_like(x))
+        np.multiply(step, float(t(SELU_SCALE_ALPHA) - t(SELU_SCALE)), out=step)
+        return np.subtract(result, step, out=result)
 
 
 class CELU(BaseActivation):
@@ -214,33 +241,33 @@ class CELU(BaseActivation):
             identity_near_origin=True,
         )
 
-    def _scaled_left(self, x: Array, out: Array | None) -> tuple[Array, AbstractContextManager[Any]]:
-        """min(x, 0) / alpha, clipped where the exponential is already 0 or inf, and the overflow guard."""
-        t = x.dtype.type
+    def _left(self, x: Array, out: Array | None) -> tuple[Array, AbstractContextManager[Any]]:
+        """min(x, 0), clipped where exp(x / alpha) is already 0 or inf, and the overflow guard."""
         a = self.alpha
         # x / alpha stays within +-1000, where exp is already 0 (or inf).
-        bound = t(max(-1000.0 * abs(a), -float(np.finfo(x.dtype).max)))
-        z = np.clip(x, bound, t(0), out=out)
-        if a != 1:
-            np.divide(z, t(a), out=z)
+        z = _left(x, out, max(-1000.0 * abs(a), -float(np.finfo(x.dtype).max)))
         # With a negative alpha, exp(x / alpha) really overflows for x far below 0: the
         # result is then -inf (forward) or inf (derivative), as it should be.
         guard = np.errstate(over="ignore") if a < 0 else contextlib.nullcontext()
         return z, guard
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        result, guard = self._scaled_left(x, out)
+        result, guard = self._left(x, out)
         with guard:
+            if self.alpha != 1:
+                np.divide(result, self.alpha, out=result)
             np.expm1(result, out=result)
             if self.alpha != 1:
-                np.multiply(result, x.dtype.type(self.alpha), out=result)
+                np.multiply(result, self.alpha, out=result)
         # alpha expm1(min(x, 0) / alpha) + max(x, 0): one side is always exactly 0, so this is
         # exact without a mask that follows the data's signs; NaN stays NaN.
-        return np.add(result, np.maximum(x, x.dtype.type(0)), out=result)
+        return np.add(result, _right(x), out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        result, guard = self._scaled_left(x, out)
+        result, guard = self._left(x, out)
         with guard:
+            if self.alpha != 1:
+                np.divide(result, self.alpha, out=result)
             # exp(min(x, 0) / alpha) is already 1 for every x >= 0: no mask needed.
             return np.exp(result, out=result)
 
