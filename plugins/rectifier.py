@@ -125,6 +125,16 @@ class Threshold(BaseActivation):
             return step(x, out)
         return indicator(x, np.greater(x, x.dtype.type(self.threshold)), 1, out)
 
+    def backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
+    ) -> Array:
+        # At threshold 0 the step's signed zeros do not matter once multiplied: skip the pass
+        # that fixes them, as ReLU does.
+        if self.threshold != 0:
+            return super().backward(x, grad_output, output=output, out=out)
+        result = step(x, out, positive_zero=False)
+        return np.multiply(result, grad_output, out=result)
+
 
 class RReLU(LeakyReLU):
     r"""Randomized leaky ReLU in evaluation mode: a leaky ReLU with the mean slope.
