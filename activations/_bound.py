@@ -18,10 +18,9 @@ the same to the bit.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ._contract import Properties
 from ._dask import is_dask_array, map_backward, map_elementwise
@@ -34,7 +33,10 @@ _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
 _ndarray = np.ndarray
 
-Array = NDArray[Any]
+if TYPE_CHECKING:  # numpy.typing costs about 1 ms of `import activations` and is only for annotations
+    from numpy.typing import NDArray
+
+    Array = NDArray[Any]
 
 
 def _may_overlap(a: Array, b: Array) -> bool:
