@@ -63,11 +63,14 @@ def _in_blocks(method: Any, out: Array, *inputs: Array, **options: Any) -> Array
     flat_options = {k: (None if v is None else v.reshape(-1)) for k, v in options.items()}
     for start in range(0, flat_out.size, _BLOCK):
         stop = start + _BLOCK
-        method(
+        block = flat_out[start:stop]
+        result = method(
             *[a[start:stop] for a in flat_inputs],
-            out=flat_out[start:stop],
+            out=block,
             **{k: (None if v is None else v[start:stop]) for k, v in flat_options.items()},
         )
+        if result is not block:  # a plugin that returned a new array instead of filling out
+            np.copyto(block, result)
     return out
 
 
@@ -178,7 +181,9 @@ class BoundActivation:
                 return _in_blocks(self._forward, np.empty_like(x), x)
             if _out_ok(out, x):
                 if x.size < _BLOCKED_FROM or not (x.flags.c_contiguous and out.flags.c_contiguous):
-                    self._forward(x, out=out)
+                    result = self._forward(x, out=out)
+                    if result is not out:  # a plugin that returned a new array instead of filling out
+                        np.copyto(out, result)
                     return out
                 return _in_blocks(self._forward, out, x)
         return self._apply(self._forward, x, out)
@@ -201,7 +206,9 @@ class BoundActivation:
                 return _in_blocks(self._derivative, np.empty_like(x), x)
             if _out_ok(out, x):
                 if x.size < _BLOCKED_FROM or not (x.flags.c_contiguous and out.flags.c_contiguous):
-                    self._derivative(x, out=out)
+                    result = self._derivative(x, out=out)
+                    if result is not out:  # a plugin that returned a new array instead of filling out
+                        np.copyto(out, result)
                     return out
                 return _in_blocks(self._derivative, out, x)
         return self._apply(self._derivative, x, out)
@@ -245,7 +252,9 @@ class BoundActivation:
             elif out is None:
                 return self._backward(x, grad_output)
             elif _out_ok(out, x) and not _may_overlap(out, grad_output):
-                self._backward(x, grad_output, out=out)
+                result = self._backward(x, grad_output, out=out)
+                if result is not out:  # a plugin that returned a new array instead of filling out
+                    np.copyto(out, result)
                 return out
         return self._apply_backward(x, grad_output, output, out)
 
@@ -316,14 +325,15 @@ class BoundActivation:
         if not shape:  # plugins always see at least 1-d arrays, so ufuncs give arrays back
             arr = arr.reshape(1)
             target = None if target is None else target.reshape(1)
+        into_out = target is not None  # target is out, or a 1-d view of a 0-d out
         if arr.size >= _BLOCKED_FROM and arr.flags.c_contiguous:
             if target is None or not target.flags.c_contiguous:
-                target = np.empty_like(arr)
+                target, into_out = np.empty_like(arr), False
             result = _in_blocks(method, target, arr)
         else:
             result = method(arr, out=target)
         return self._finish(
-            result.reshape(shape), out, target is out, result_dtype, not shape and out is None
+            result.reshape(shape), out, into_out and result is target, result_dtype, not shape and out is None
         )
 
     def _apply_backward(self, x: Any, grad_output: Any, output: Any, out: Any) -> Any:
@@ -359,16 +369,17 @@ class BoundActivation:
             arr, grad = arr.reshape(1), grad.reshape(1)
             output = None if output is None else output.reshape(1)
             target = None if target is None else target.reshape(1)
+        into_out = target is not None
         if arr.size >= _BLOCKED_FROM and all(
             a.flags.c_contiguous for a in (arr, grad, output) if a is not None
         ):
             if target is None or not target.flags.c_contiguous:
-                target = np.empty_like(arr)
+                target, into_out = np.empty_like(arr), False
             result = _in_blocks(self._backward, target, arr, grad, output=output)
         else:
             result = self._backward(arr, grad, output=output, out=target)
         return self._finish(
-            result.reshape(shape), out, target is out, result_dtype, not shape and out is None
+            result.reshape(shape), out, into_out and result is target, result_dtype, not shape and out is None
         )
 
     # -- identity ----------------------------------------------------------

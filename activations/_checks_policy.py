@@ -263,7 +263,9 @@ def check_out(act: BoundActivation, options: _Options) -> None:
     loops may differ by an ulp between layouts); the same when ``out`` is a
     strided view (the elements between are left alone), when ``out`` is ``x``
     itself or ``grad_output`` itself, and for 0-d ``out``; an ``out`` of the
-    wrong dtype raises TypeError and of the wrong shape ValueError.
+    wrong dtype raises TypeError and of the wrong shape ValueError. The
+    plugin's own methods, called directly, also fill ``out`` and return it
+    (the core copies a result returned instead, but pays a copy for it).
 
     Examples
     --------
@@ -306,6 +308,15 @@ def check_out(act: BoundActivation, options: _Options) -> None:
                     _fail(
                         f"{label}(..., out={name}) in {dtype} (out aliasing an input) gave other values: "
                         + _examples(bad, ("x", x), ("expected", want), ("got", result))
+                    )
+            if dtype != np.float16:  # plugins see float32 and float64 only; float16 goes through the core
+                own = np.empty_like(x)
+                result = getattr(act.plugin, method)(*args, **kwargs, out=own)
+                if result is not own or not _close_ulps(own, want, 4).all():
+                    _fail(
+                        f"the plugin's own {label}(..., out=o) in {dtype} returned a {_kind(result)} "
+                        f"{'other than o' if result is not own else 'but wrote other values into o'}: "
+                        "a plugin must write into out and return it"
                     )
             zero_d = np.empty((), dtype)
             at16 = {k: v[16] for k, v in kwargs.items()}

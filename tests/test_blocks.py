@@ -87,3 +87,49 @@ def test_strided_arrays_are_not_blocked_and_still_right():
     strided = np.repeat(x, 2)[::2]
     assert not strided.flags.c_contiguous
     _same(act(strided), act.plugin.forward(x))
+
+
+class IgnoresOut(activations.BaseActivation):
+    """tanh that breaks the contract: it returns a new array and leaves ``out`` alone."""
+
+    name = "ignores_out"
+    properties = activations.Properties(
+        output_range=(-1.0, 1.0),
+        monotonic=True,
+        zero_centered=True,
+        sparse=False,
+        smoothness=np.inf,
+        saturating="both",
+        identity_near_origin=True,
+    )
+
+    def forward(self, x, /, *, out=None):
+        return np.tanh(x)
+
+    def derivative(self, x, /, *, out=None):
+        return 1.0 - np.tanh(x) ** 2
+
+
+@pytest.mark.parametrize("size", [10, SIZE])
+def test_a_plugin_that_ignores_out_still_fills_it(size):
+    """The core copies a result returned instead of written: small, blocked, fast and slow paths."""
+    act = activations.get(IgnoresOut())
+    x = np.linspace(-3.0, 3.0, size)
+    g = np.linspace(1.0, 2.0, size)
+    expected = np.tanh(x)
+    slope = 1.0 - expected**2
+    for target in (np.full_like(x, 7.0), np.full_like(x, 7.0)[None, :]):  # fast path; 2-d: still fast
+        assert act(x.reshape(target.shape), out=target) is target
+        _same(target.reshape(-1), expected)
+        assert act.derivative(x.reshape(target.shape), out=target) is target
+        _same(target.reshape(-1), slope)
+        assert act.backward(x.reshape(target.shape), g.reshape(target.shape), out=target) is target
+        _same(target.reshape(-1), g * slope)
+    half = np.full(size, 7.0, np.float16)  # slow path: float16 computed in float32
+    assert act(x.astype(np.float16), out=half) is half
+    _same(half, np.tanh(x.astype(np.float16).astype(np.float32)).astype(np.float16))
+    listed = np.full(size, 7.0)  # slow path: a list input
+    assert act(x.tolist(), out=listed) is listed
+    _same(listed, expected)
+    assert act.backward(x.tolist(), g, out=listed) is listed
+    _same(listed, g * slope)
