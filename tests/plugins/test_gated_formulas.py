@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import activations
-from activations.plugins import gated
+from activations.plugins import _normal, gated
 
 SPECS = ["gelu", "gelu(approximate='tanh')", "gelu(approximate='sigmoid')", "silu", "silu(beta=2.0)", "mish"]
 
@@ -20,15 +20,15 @@ def _gate(a: float) -> mpmath.mpf:
 
 
 def test_gate_constants_come_from_the_fit():
-    p, q, worst = gated._fit_gelu_gate()
+    p, q, worst = _normal._fit_gelu_gate()
     assert worst < 7e-9
-    np.testing.assert_allclose(p, gated._GATE_P, rtol=1e-9)
-    np.testing.assert_allclose(q, gated._GATE_Q, rtol=1e-9)
+    np.testing.assert_allclose(p, _normal._GATE_P, rtol=1e-9)
+    np.testing.assert_allclose(q, _normal._GATE_Q, rtol=1e-9)
 
 
 def test_gate_is_accurate_between_the_nodes():
-    a = np.linspace(0.0, gated._GATE_CLIP, 301) + 0.0123  # off the fitting nodes, and past the end
-    got = gated._gate_ratio(a)
+    a = np.linspace(0.0, _normal._GATE_CLIP, 301) + 0.0123  # off the fitting nodes, and past the end
+    got = _normal._gate_ratio(a)
     want = np.array([float(_gate(v)) for v in a])
     assert np.max(np.abs(got / want - 1)) < 7e-9
 
