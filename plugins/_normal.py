@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._piecewise import clip
+
 __all__ = ["gelu32", "gelu32_prime", "gelu64", "gelu64_prime"]
 
 Array = NDArray[Any]
@@ -102,7 +104,7 @@ def _normal_cdf(x: Array, out: Array | None) -> Array:
 
     result = ndtr(x, out=out)
     z = np.multiply(x, -_INV_SQRT2)
-    index = np.clip(z, -1.0, 8.0)  # keeps the index finite for huge |x|
+    index = clip(z, -1.0, 8.0)  # keeps the index finite for huge |x|
     index -= _ANCHOR_LOW
     index *= _ANCHOR_STEP
     np.rint(index, out=index)
@@ -164,7 +166,7 @@ def gelu64_prime(x: Array, out: Array | None) -> Array:
     """
     from scipy.special import erfcx
 
-    c = np.clip(x, -_GELU_CLIP, _GELU_CLIP)  # f'(+-40) rounds to 1 and -0; inf * 0 would be NaN
+    c = clip(x, -_GELU_CLIP, _GELU_CLIP)  # f'(+-40) rounds to 1 and -0; inf * 0 would be NaN
     density = np.multiply(c, c)
     np.multiply(density, -0.5, out=density)
     np.exp(density, out=density)
@@ -210,14 +212,14 @@ def gelu32(x: Array, out: Array | None) -> Array:
     array([-0.15865526,  0.        ,  0.8413448 ], dtype=float32)
     """
     a = np.abs(x, dtype=_F64)
-    np.clip(a, 0.0, _GATE_CLIP, out=a)  # +-inf give the limits; NaN stays NaN
+    clip(a, 0.0, _GATE_CLIP, out=a)  # +-inf give the limits; NaN stays NaN
     e = np.multiply(a, a)
     e *= -0.5
     np.exp(e, out=e)
     g = _gate_ratio(a)
     g *= a
     g *= e
-    result = np.clip(x, 0.0, np.inf, dtype=_F64)  # relu(x), inf kept
+    result = clip(x, 0.0, np.inf, dtype=_F64)  # relu(x), inf kept
     result -= g
     if out is None:
         return result.astype(_F32)
@@ -241,7 +243,7 @@ def gelu32_prime(x: Array, out: Array | None) -> Array:
     array([-0.08331547,  0.5       ,  1.0833155 ], dtype=float32)
     """
     a = np.abs(x, dtype=_F64)
-    np.clip(a, 0.0, _GATE_CLIP, out=a)
+    clip(a, 0.0, _GATE_CLIP, out=a)
     e = np.multiply(a, a)
     e *= -0.5
     np.exp(e, out=e)

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["ONE", "ZERO", "clip", "indicator", "step", "window"]
+__all__ = ["ONE", "ZERO", "clip", "has_nan", "indicator", "step", "window"]
 
 Array = NDArray[Any]
 Mask = NDArray[np.bool_]
@@ -50,6 +50,21 @@ def _clip_ufunc() -> Callable[..., Any]:
 
 #: ``clip(x, low, high, out=None)``: min(max(x, low), high), NaN for NaN; low and high scalars of x's dtype.
 clip: Callable[..., Any] = _clip_ufunc()
+
+
+def has_nan(x: Array) -> bool:
+    """Whether x holds a NaN: one reduction that propagates NaN, reading x once and allocating nothing.
+
+    Cheaper than ``np.isnan(x).any()``, which writes a boolean array first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from activations.plugins._piecewise import has_nan
+    >>> has_nan(np.array([1.0, np.inf])), has_nan(np.array([1.0, np.nan])), has_nan(np.array([]))
+    (False, True, False)
+    """
+    return bool(x.size) and bool(np.isnan(np.minimum.reduce(x, axis=None)))
 
 
 def step(x: Array, out: Array | None, *, positive_zero: bool = True) -> Array:
@@ -97,8 +112,7 @@ def indicator(x: Array, mask: Mask, value: float, out: Array | None, *, numbers:
     if value != 1:
         np.multiply(result, x.dtype.type(value), out=result)
     if numbers is None:
-        # A reduction that propagates NaN reads x once and allocates nothing: cheaper than isnan(x).any().
-        if x.size and np.isnan(np.minimum.reduce(x, axis=None)):
+        if has_nan(x):
             np.copyto(result, x, where=np.isnan(x))
     elif not numbers.all():
         np.copyto(result, x, where=~numbers)

@@ -411,7 +411,7 @@ def _mish(x: Array, out: Array | None) -> Array:
     """
     limit = _EXP_LIMIT[x.dtype]
     tail = _left_tail(x, -limit)
-    u = np.clip(x, -limit, _MISH_CLIP[x.dtype])
+    u = clip(x, -limit, _MISH_CLIP[x.dtype])
     np.exp(u, out=u)
     n = np.add(u, 2.0)
     n *= u
@@ -432,7 +432,7 @@ def _mish_prime(x: Array, out: Array | None) -> Array:
     """
     limit = _EXP_LIMIT[_F64]
     tail = _left_tail(x, -limit)
-    c = np.clip(x, -limit, _MISH_PRIME_CLIP)
+    c = clip(x, -limit, _MISH_PRIME_CLIP)
     u = np.exp(c)
     n = np.add(u, 2.0)
     n *= u

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 import activations
 from activations import BaseActivation, Properties
 
-from ._piecewise import ONE, clip
+from ._piecewise import ONE, clip, has_nan
 
 Array = NDArray[Any]
 
@@ -72,7 +72,7 @@ class Identity(BaseActivation):
         else:
             np.copyto(out, grad_output)
             result = out
-        if x.size and np.isnan(np.minimum.reduce(x, axis=None)):
+        if has_nan(x):
             np.copyto(result, x, where=np.isnan(x))
         return result
 
