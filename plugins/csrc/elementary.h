@@ -37,6 +37,7 @@ typedef unsigned int ak_u32;
 typedef long long ak_i64;
 typedef unsigned long long ak_u64;
 #define AK_FMA(a, b, c) fma((a), (b), (c))
+#pragma nv_diag_suppress 177 /* a kernel uses only some of these static functions */
 #else
 #include <math.h>
 #include <stdint.h>
@@ -124,7 +125,6 @@ AK_FN double ak_sel_d(ak_u64 m, double a, double b)
     return ak_from_bits_d((ak_bits_d(a) & m) | (ak_bits_d(b) & ~m));
 }
 
-AK_FN ak_i32 ak_seli_f(ak_u32 m, ak_i32 a, ak_i32 b) { return (ak_i32)(((ak_u32)a & m) | ((ak_u32)b & ~m)); }
 AK_FN ak_i64 ak_seli_d(ak_u64 m, ak_i64 a, ak_i64 b) { return (ak_i64)(((ak_u64)a & m) | ((ak_u64)b & ~m)); }
 
 /* Quiet classification: integer operations only, never a floating-point flag. */
@@ -138,16 +138,10 @@ AK_FN ak_u64 ak_isinf_d(double x)
 {
     return ak_mask_d((ak_bits_d(x) & 0x7fffffffffffffffull) == 0x7ff0000000000000ull);
 }
-AK_FN ak_u32 ak_signbit_f(float x) { return ak_mask_f((ak_bits_f(x) >> 31) != 0u); }
-AK_FN ak_u64 ak_signbit_d(double x) { return ak_mask_d((ak_bits_d(x) >> 63) != 0ull); }
 
 AK_FN float ak_abs_f(float x) { return ak_from_bits_f(ak_bits_f(x) & 0x7fffffffu); }
 AK_FN double ak_abs_d(double x) { return ak_from_bits_d(ak_bits_d(x) & 0x7fffffffffffffffull); }
 /* |mag| with the sign of sgn */
-AK_FN float ak_copysign_f(float mag, float sgn)
-{
-    return ak_from_bits_f((ak_bits_f(mag) & 0x7fffffffu) | (ak_bits_f(sgn) & 0x80000000u));
-}
 AK_FN double ak_copysign_d(double mag, double sgn)
 {
     return ak_from_bits_d((ak_bits_d(mag) & 0x7fffffffffffffffull) | (ak_bits_d(sgn) & 0x8000000000000000ull));

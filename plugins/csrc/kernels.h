@@ -474,7 +474,8 @@ AK_FN double ak_mish_fwd(double x, int lowp)
         ak_two_prod_d(c, q, &p, &pe);
         f = ak_scale_down_d(p + AK_FMA(c, q_lo, pe), k);
     }
-    return ak_sel_d(ak_isnan_d(x), x, ak_sel_d(ak_mask_d(xs > 20.0), xs, f));
+    /* mish(+-0) = +-0 (x t with t = 0.6) */
+    return ak_sel_d(ak_isnan_d(x) | ak_mask_d(xs == 0.0), x, ak_sel_d(ak_mask_d(xs > 20.0), xs, f));
 }
 AK_FN double ak_mish_der(double x, int lowp)
 {

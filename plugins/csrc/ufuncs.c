@@ -14,7 +14,10 @@
  * On x86-64 with GCC and glibc, every loop is compiled for x86-64-v4 (AVX-512), x86-64-v3
  * (AVX2 + FMA) and the baseline, chosen at load time by an IFUNC resolver (target_clones).
  * The build turns floating-point contraction off (-std=c11 -ffp-contract=off) and the kernels
- * call no fma(), so all three compute bitwise the same results; TARGET names the one in use.
+ * call fma() only explicitly (correctly rounded everywhere), so all three compute bitwise the
+ * same results; TARGET names the one in use. FAST_FMA says whether fma() is an instruction
+ * there: in the baseline clone it is libm's software fma(), correct but slow, and the Python
+ * side then keeps the NumPy formulas.
  * NumPy releases the GIL around the loops and reports floating-point flags after them: the
  * kernels raise none that it reports (see elementary.h).
  */
@@ -337,6 +340,7 @@ PyMODINIT_FUNC PyInit__ufuncs(void)
 {
     PyObject *module, *clones;
     ak_spec *spec;
+    int fast_fma;
     module = PyModule_Create(&ak_module);
     if (module == NULL) return NULL;
     import_array();
@@ -351,6 +355,14 @@ PyMODINIT_FUNC PyInit__ufuncs(void)
         }
     }
     if (PyModule_AddStringConstant(module, "TARGET", ak_target()) < 0) goto fail;
+#if AK_HAVE_CLONES
+    fast_fma = strcmp(ak_target(), "default") != 0;
+#elif defined(__FP_FAST_FMA)
+    fast_fma = 1;
+#else
+    fast_fma = 0;
+#endif
+    if (PyModule_AddObject(module, "FAST_FMA", PyBool_FromLong(fast_fma)) < 0) goto fail;
 #if AK_HAVE_CLONES
     clones = Py_BuildValue("(sss)", "x86-64-v4", "x86-64-v3", "default");
 #else
