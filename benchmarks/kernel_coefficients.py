@@ -69,6 +69,18 @@ def _expm1_q(r: mpf) -> mpf:
     return (mpmath.expm1(r) - r - r * r / 2) / r**3
 
 
+def _exp_q(r: mpf) -> mpf:
+    """Q(r) = (e^r - 1 - r) / r^2, so that e^r = 1 + r + r^2 Q(r)."""
+    if abs(r) < mpf("1e-6"):
+        return mpf(1) / 2 + r / 6 + r * r / 24
+    return (mpmath.expm1(r) - r) / (r * r)
+
+
+def _exp_weight(r: mpf) -> mpf:
+    """The error of Q, times r^2, relative to e^r."""
+    return r * r / mpmath.exp(r)
+
+
 def _expm1_weight(r: mpf) -> mpf:
     """The error of Q1, times r^3, relative to expm1(r) (which is below e^r: exp is covered too)."""
     return abs(r**3 / mpmath.expm1(r)) if r != 0 else mpf(0)
@@ -129,6 +141,7 @@ def approximations() -> list[Approximation]:
         exp_range = mpmath.log(2) / 2 + mpf("1e-4")  # |r| <= ln2/2, plus the rounding of k
         s_max = (mpmath.sqrt(2) - 1) / (mpmath.sqrt(2) + 1) + mpf("1e-6")  # f in [sqrt(2)/2 - 1, sqrt(2) - 1]
         what_exp = "Q1(r) = (expm1(r) - r - r^2/2) / r^3, |r| <= ln2/2; weight r^3 / |expm1(r)|"
+        what_expf = "Q(r) = (exp(r) - 1 - r) / r^2, |r| <= ln2/2; weight r^2 / exp(r)"
         what_log = "T(w) = (2 atanh(s) - 2 s) / (s w), w = s^2, s = f / (2 + f); weight w / 2"
         what_d = "d(z) = (1 / erfcx(z) - 1 - 2 z / sqrt(pi)) / z^2, 0 <= z <= 2.25; weight z^2 erfcx(z)"
         what_y = "Y1(u) = (z erfcx(z) - 1 / sqrt(pi)) / u, u = 1 / z^2, z >= 2.25; weight u / (z erfcx(z))"
@@ -136,6 +149,8 @@ def approximations() -> list[Approximation]:
             Approximation("expm1q_d", "double", 9, -exp_range, exp_range, _expm1_q, _expm1_weight, what_exp),
             # float32 results computed in double: about 2^-34 suffices (a thousandth of a float ulp)
             Approximation("expm1q_df", "double", 5, -exp_range, exp_range, _expm1_q, _expm1_weight, what_exp),
+            # float32 kernels computed in float (sigmoid, SiLU): e^r = 1 + r + r^2 Q(r), Q in float
+            Approximation("expq_f", "float", 4, -exp_range, exp_range, _exp_q, _exp_weight, what_expf),
             Approximation("log1pt_d", "double", 6, mpf(0), s_max**2, _log1p_t, _log1p_weight, what_log),
             Approximation("erfcd_d", "double", 20, mpf(0), ERFC_SPLIT, _erfc_d, _erfc_d_weight, what_d),
             Approximation(
@@ -278,7 +293,7 @@ def render(results: list[tuple[Approximation, list[mpf], mpf]]) -> str:
         " * algorithm in mpmath, coefficients rounded one at a time with the rest refitted).",
         " * Do not edit: change the script and re-run it; a test checks that the two agree.",
         " * Each ak_poly_<name>(t) is sum_j c_j t^j by Horner's rule (one fma a step) in the type named.",
-        " * Requires AK_FN and AK_FMA (elementary.h includes this file after defining them).",
+        " * Requires AK_FN, AK_FMA and AK_FMAF (elementary.h includes this file after defining them).",
         " */",
         "#ifndef AK_COEFFICIENTS_H",
         "#define AK_COEFFICIENTS_H",
@@ -295,7 +310,8 @@ def render(results: list[tuple[Approximation, list[mpf], mpf]]) -> str:
             f"    {a.ctype} p = {_literal(coefficients[-1], a.ctype)};",
         ]
         for c in reversed(coefficients[:-1]):
-            lines.append(f"    p = AK_FMA(p, t, {_literal(c, a.ctype)});")
+            fma = "AK_FMAF" if a.ctype == "float" else "AK_FMA"
+            lines.append(f"    p = {fma}(p, t, {_literal(c, a.ctype)});")
         lines += ["    return p;", "}", ""]
     lines.append("#endif /* AK_COEFFICIENTS_H */")
     return "\n".join(lines) + "\n"

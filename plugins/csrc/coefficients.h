@@ -4,7 +4,7 @@
  * algorithm in mpmath, coefficients rounded one at a time with the rest refitted).
  * Do not edit: change the script and re-run it; a test checks that the two agree.
  * Each ak_poly_<name>(t) is sum_j c_j t^j by Horner's rule (one fma a step) in the type named.
- * Requires AK_FN and AK_FMA (elementary.h includes this file after defining them).
+ * Requires AK_FN, AK_FMA and AK_FMAF (elementary.h includes this file after defining them).
  */
 #ifndef AK_COEFFICIENTS_H
 #define AK_COEFFICIENTS_H
@@ -36,6 +36,18 @@ AK_FN double ak_poly_expm1q_df(double t)
     p = AK_FMA(p, t, 0x1.1110b486de3ap-7);
     p = AK_FMA(p, t, 0x1.5555552528a22p-5);
     p = AK_FMA(p, t, 0x1.55555571a825fp-3);
+    return p;
+}
+
+/* expq_f: Q(r) = (exp(r) - 1 - r) / r^2, |r| <= ln2/2; weight r^2 / exp(r).
+ * float, degree 4, on [-0.346674, 0.346674]; max weighted error 2^-28.2. */
+AK_FN float ak_poly_expq_f(float t)
+{
+    float p = 0x1.6ac75p-10f;
+    p = AK_FMAF(p, t, 0x1.123dep-7f);
+    p = AK_FMAF(p, t, 0x1.555858p-5f);
+    p = AK_FMAF(p, t, 0x1.55548cp-3f);
+    p = AK_FMAF(p, t, 0x1.fffffcp-2f);
     return p;
 }
 

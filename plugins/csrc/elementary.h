@@ -37,6 +37,7 @@ typedef unsigned int ak_u32;
 typedef long long ak_i64;
 typedef unsigned long long ak_u64;
 #define AK_FMA(a, b, c) fma((a), (b), (c))
+#define AK_FMAF(a, b, c) fmaf((a), (b), (c))
 #pragma nv_diag_suppress 177 /* a kernel uses only some of these static functions */
 #else
 #include <math.h>
@@ -54,8 +55,10 @@ typedef int64_t ak_i64;
 typedef uint64_t ak_u64;
 #if defined(__GNUC__)
 #define AK_FMA(a, b, c) __builtin_fma((a), (b), (c))
+#define AK_FMAF(a, b, c) __builtin_fmaf((a), (b), (c))
 #else
 #define AK_FMA(a, b, c) fma((a), (b), (c))
+#define AK_FMAF(a, b, c) fmaf((a), (b), (c))
 #endif
 #endif
 
@@ -125,6 +128,7 @@ AK_FN double ak_sel_d(ak_u64 m, double a, double b)
     return ak_from_bits_d((ak_bits_d(a) & m) | (ak_bits_d(b) & ~m));
 }
 
+AK_FN ak_i32 ak_seli_f(ak_u32 m, ak_i32 a, ak_i32 b) { return (ak_i32)(((ak_u32)a & m) | ((ak_u32)b & ~m)); }
 AK_FN ak_i64 ak_seli_d(ak_u64 m, ak_i64 a, ak_i64 b) { return (ak_i64)(((ak_u64)a & m) | ((ak_u64)b & ~m)); }
 
 /* Quiet classification: integer operations only, never a floating-point flag. */
@@ -142,6 +146,10 @@ AK_FN ak_u64 ak_isinf_d(double x)
 AK_FN float ak_abs_f(float x) { return ak_from_bits_f(ak_bits_f(x) & 0x7fffffffu); }
 AK_FN double ak_abs_d(double x) { return ak_from_bits_d(ak_bits_d(x) & 0x7fffffffffffffffull); }
 /* |mag| with the sign of sgn */
+AK_FN float ak_copysign_f(float mag, float sgn)
+{
+    return ak_from_bits_f((ak_bits_f(mag) & 0x7fffffffu) | (ak_bits_f(sgn) & 0x80000000u));
+}
 AK_FN double ak_copysign_d(double mag, double sgn)
 {
     return ak_from_bits_d((ak_bits_d(mag) & 0x7fffffffffffffffull) | (ak_bits_d(sgn) & 0x8000000000000000ull));
@@ -343,6 +351,83 @@ AK_FN double ak_log1p_d(double x)
     y = ak_sel_d(ak_mask_d(x == AK_INF_D) | ak_mask_d(xs == 0.0), x, y); /* +inf, and -0 stays */
     y = ak_sel_d(minus_one, -AK_INF_D, ak_sel_d(below, AK_NAN_D, y));
     return ak_sel_d(ak_isnan_d(x), x, y);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * exp in float, for the float32 kernels that compute in float (16 lanes where double has 8, and
+ * a float division at a third of a double one's cost). e^x = 2^k (hi + lo) for NaN-free x in
+ * [-200, 89], hi + lo to about 2^-28 relative: r = x - k ln2 with ln2_hi of 15 bits (exact) and
+ * r's rounding error recovered, e^r = 1 + r + r^2 Q(r) with 1 + r exact as hi + lo.
+ */
+#define AK_LOG2E_F 0x1.715476p+0f
+#define AK_LN2HI_F 0x1.62e4p-1f /* 15 significant bits: k ln2_hi exact for |k| < 512 */
+#define AK_LN2LO_F 0x1.7f7d1cp-20f
+#define AK_SHIFT_F 0x1.8p+23f
+
+AK_FN float ak_expv_f(float x, ak_i32 *k, float *lo)
+{
+    float t = AK_FMAF(x, AK_LOG2E_F, AK_SHIFT_F);
+    float kf = t - AK_SHIFT_F;
+    float r_hi = AK_FMAF(-kf, AK_LN2HI_F, x); /* exact */
+    float r = AK_FMAF(-kf, AK_LN2LO_F, r_hi);
+    float dr = AK_FMAF(-kf, AK_LN2LO_F, r_hi - r); /* r_hi - r exact: dr = r_hi - k ln2_lo - r */
+    float q = AK_FMAF(r * r, ak_poly_expq_f(r), dr);
+    float hi = 1.0f + r;
+    *k = (ak_i32)(ak_bits_f(t) - ak_bits_f(AK_SHIFT_F));
+    *lo = ((1.0f - hi) + r) + q; /* Fast2Sum's error, |1| >= |r|, plus the rest */
+    return hi;
+}
+
+/* s + e = a + b exactly: for |a| >= |b| or a = 0 (Fast2Sum), in any order (TwoSum) */
+AK_FN void ak_fast_two_sum_f(float a, float b, float *s, float *e)
+{
+    *s = a + b;
+    *e = b - (*s - a);
+}
+AK_FN void ak_two_sum_f(float a, float b, float *s, float *e)
+{
+    float t, u;
+    *s = a + b;
+    t = *s - a;
+    u = *s - t;
+    *e = (a - u) + (b - t);
+}
+
+/* expm1(y) = 2^k (hi + lo) for NaN-free y in [-18, 0] (where the float32 kernels need it:
+ * below -17.3 it is -1 to the last bit), as in double: 1 - 2^-k = A + A_lo exactly, A + u by
+ * Fast2Sum (|A| >= 1/2 >= |u| unless k = 0, where A = 0), to about 2^-28 before rounding */
+AK_FN void ak_expm1_parts_f(float y, ak_i32 *k, float *hi, float *lo)
+{
+    float t = AK_FMAF(y, AK_LOG2E_F, AK_SHIFT_F);
+    float kf = t - AK_SHIFT_F;
+    float r_hi = AK_FMAF(-kf, AK_LN2HI_F, y);
+    float r = AK_FMAF(-kf, AK_LN2LO_F, r_hi);
+    float dr = AK_FMAF(-kf, AK_LN2LO_F, r_hi - r);
+    float q = AK_FMAF(r * r, ak_poly_expq_f(r), dr); /* e^r - 1 = r + q */
+    float u, u_lo, a, a_lo, e;
+    *k = (ak_i32)(ak_bits_f(t) - ak_bits_f(AK_SHIFT_F));
+    ak_fast_two_sum_f(r, q, &u, &u_lo); /* |r| >= |q| */
+    ak_two_sum_f(1.0f, -ak_from_bits_f((ak_u32)(127 - *k) << 23), &a, &a_lo); /* 1 - 2^-k, k <= 0 */
+    ak_fast_two_sum_f(a, u, hi, &e);
+    *lo = (e + u_lo) + a_lo;
+}
+
+/* 2^k for -126 <= k <= 127 */
+AK_FN float ak_pow2_f(ak_i32 k) { return ak_from_bits_f((ak_u32)(k + 127) << 23); }
+
+/* v 2^k rounded once (into the subnormal range): two steps for k >= -252, three for
+ * k >= -378 (products m e^z with a large m), 0 below; the result must not overflow */
+AK_FN float ak_scale_f(float v, ak_i32 k)
+{
+    ak_i32 k1 = k / 2;
+    return (v * ak_pow2_f(k1)) * ak_pow2_f(k - k1);
+}
+AK_FN float ak_scale3_f(float v, ak_i32 k)
+{
+    ak_i32 kc = ak_seli_f(ak_mask_f(k < -378), -378, k);
+    ak_i32 k1 = kc / 3;
+    ak_i32 k2 = (kc - k1) / 2;
+    return ((v * ak_pow2_f(k1)) * ak_pow2_f(k2)) * ak_pow2_f(kc - k1 - k2);
 }
 
 /* float: the double functions, rounded once (their error is a few units of 2^-53) */

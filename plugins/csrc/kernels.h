@@ -556,6 +556,188 @@ AK_FN double ak_celu_der(double x, double alpha, int lowp)
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * float32 in float: sigmoid and SiLU, and the derivatives that are sigmoids (log-sigmoid's,
+ * softplus's). e = e^-|z| rounded once from hi + lo (0.5 + 2^-4 ulp), 1 + e exact as d + d_lo,
+ * and each quotient q = num / d corrected once, q + (num - q d - q d_lo) / d, with 1/d taken
+ * from q itself (sigmoid) or from a rough 1/(1 + e) (5 % of an ulp-sized correction is enough).
+ * Products m e^z are formed before 2^k is applied (ak_scale3_f), so the left tail keeps its
+ * digits. z = beta x is formed in double (exact) and clamped before rounding to float, so that
+ * neither it nor 200 / beta can overflow.
+ */
+AK_FN float ak_inv1pe_f(float e) { return AK_FMAF(e, AK_FMAF(e, 0.2f, -0.7f), 1.0f); }
+
+/* e^-|z| = 2^k v (v = hi + lo rounded), and 1 + e = d + d_lo exactly, for NaN-free z */
+AK_FN float ak_expn_parts_f(float z, ak_i32 *k, float *e, float *d, float *d_lo)
+{
+    float lo;
+    float hi = ak_expv_f(-ak_clamp_f(ak_abs_f(z), 0.0f, 200.0f), k, &lo);
+    float v = hi + lo;
+    *e = ak_scale3_f(v, *k);
+    *d = 1.0f + *e;
+    *d_lo = *e - (*d - 1.0f);
+    return v;
+}
+/* m v 2^k rounded once (m halved first where m v could overflow) */
+AK_FN float ak_times_vk_f(float m, float v, ak_i32 k)
+{
+    ak_u32 big = ak_mask_f(ak_abs_f(m) > 1.0f);
+    return ak_scale3_f((m * ak_sel_f(big, 0.5f, 1.0f)) * v, k + (ak_i32)(big & 1u));
+}
+/* beta x, clamped to [-200, 200], rounded once */
+AK_FN float ak_scaled_f(float xs, float beta)
+{
+    return (float)ak_clamp_d((double)beta * (double)xs, -200.0, 200.0);
+}
+
+AK_FN float ak_sigmoid_nf(float z)
+{
+    ak_i32 k;
+    float e, d, d_lo, q, rho;
+    ak_u32 neg = ak_mask_f(z < 0.0f);
+    ak_expn_parts_f(z, &k, &e, &d, &d_lo);
+    q = ak_sel_f(neg, e, 1.0f) / d;
+    rho = AK_FMAF(-q, d, ak_sel_f(neg, e, 1.0f));
+    return AK_FMAF(AK_FMAF(-q, d_lo, rho), ak_sel_f(neg, 1.0f - q, q), q);
+}
+/* sigmoid'(z) = e / (1 + e)^2, (1 + e)^2 from d + d_lo in one fma */
+AK_FN float ak_sigmoid_prime_nf(float z)
+{
+    ak_i32 k;
+    float e, d, d_lo;
+    ak_expn_parts_f(z, &k, &e, &d, &d_lo);
+    return e / AK_FMAF(d, d, 2.0f * d * d_lo);
+}
+/* x sigmoid(z): x / (1 + e) for z >= 0, x e^z / (1 + e) below */
+AK_FN float ak_times_sigmoid_nf(float x, float z)
+{
+    ak_i32 k;
+    float e, d, d_lo, num, q, rho;
+    ak_u32 neg = ak_mask_f(z < 0.0f);
+    float v = ak_expn_parts_f(z, &k, &e, &d, &d_lo);
+    num = ak_sel_f(neg, ak_times_vk_f(ak_sel_f(neg, x, 0.0f), v, k), x);
+    q = num / d;
+    rho = AK_FMAF(-q, d, num);
+    /* q = +-0 stays (the correction would add +0 to -0) */
+    return ak_sel_f(ak_mask_f(q == 0.0f), q, AK_FMAF(AK_FMAF(-q, d_lo, rho), ak_inv1pe_f(e), q));
+}
+/* d/dx [x sigmoid(z)], z = beta x (k = z): N / (1 + e)^2 times 1 (z >= 0) or e (z < 0) */
+AK_FN float ak_silu_slope_nf(float z)
+{
+    ak_i32 k;
+    float e, d, d_lo, n, num;
+    ak_u32 neg = ak_mask_f(z < 0.0f);
+    float v = ak_expn_parts_f(z, &k, &e, &d, &d_lo);
+    n = ak_sel_f(neg, (1.0f + z) + e, AK_FMAF(z, e, d));
+    num = ak_sel_f(neg, ak_times_vk_f(ak_sel_f(neg, n, 0.0f), v, k), n);
+    return num / AK_FMAF(d, d, 2.0f * d * d_lo);
+}
+
+AK_FN float ak_sigmoid_fwd_f(float x) { return ak_sel_f(ak_isnan_f(x), x, ak_sigmoid_nf(ak_unnan_f(x))); }
+AK_FN float ak_sigmoid_der_f(float x) { return ak_sel_f(ak_isnan_f(x), x, ak_sigmoid_prime_nf(ak_unnan_f(x))); }
+AK_FN float ak_log_sigmoid_der_f(float x)
+{
+    return ak_sel_f(ak_isnan_f(x), x, ak_sigmoid_nf(-ak_unnan_f(x)));
+}
+AK_FN float ak_softplus_der_f(float x, float beta)
+{
+    return ak_sel_f(ak_isnan_f(x), x, ak_sigmoid_nf(ak_scaled_f(ak_unnan_f(x), beta)));
+}
+AK_FN float ak_silu_fwd_f(float x, float beta)
+{
+    float xs = ak_unnan_f(x);
+    float z = ak_scaled_f(xs, beta);
+    /* below z = -200 the result is 0 for every float x: keep x's sign, lose its size; +inf
+     * gives +inf (its correction step would be inf - inf) */
+    ak_u32 inf = ak_isinf_f(xs);
+    float m = ak_sel_f(ak_mask_f(z <= -200.0f) | inf, ak_copysign_f(1.0f, xs), xs);
+    float r = ak_times_sigmoid_nf(m, z);
+    return ak_sel_f(ak_isnan_f(x), x, ak_sel_f(inf & ak_mask_f(xs > 0.0f), xs, r));
+}
+AK_FN float ak_silu_der_f(float x, float beta)
+{
+    return ak_sel_f(ak_isnan_f(x), x, ak_silu_slope_nf(ak_scaled_f(ak_unnan_f(x), beta)));
+}
+
+/* tanh = sign(x) (-em / (2 + em)), em = expm1(-2|x|) as hi + lo, the quotient corrected once
+ * with 1/(2 + em) = (1 + tanh)/2; tanh' = 4 e / (1 + e)^2, e = e^-2|x| */
+AK_FN float ak_tanh_fwd_f(float x)
+{
+    ak_i32 k;
+    float em, em_lo, d, d_lo, q, rho, t;
+    float a = ak_clamp_f(ak_abs_f(ak_unnan_f(x)), 0.0f, 9.125f); /* tanh rounds to 1 beyond 9.011 */
+    ak_expm1_parts_f(-2.0f * a, &k, &em, &em_lo);
+    em = em * ak_pow2_f(k); /* k in [-26, 0]: exact */
+    em_lo = em_lo * ak_pow2_f(k);
+    ak_fast_two_sum_f(2.0f, em, &d, &d_lo);
+    d_lo = d_lo + em_lo;
+    q = -em / d;
+    rho = AK_FMAF(-q, d, -em) - em_lo;
+    t = AK_FMAF(AK_FMAF(-q, d_lo, rho), AK_FMAF(0.5f, q, 0.5f), q);
+    return ak_sel_f(ak_isnan_f(x), x, ak_copysign_f(ak_sel_f(ak_mask_f(a == 0.0f), 0.0f, t), x));
+}
+AK_FN float ak_tanh_der_f(float x)
+{
+    ak_i32 k;
+    float lo, d, d_lo, e;
+    float a = ak_clamp_f(ak_abs_f(ak_unnan_f(x)), 0.0f, 100.0f);
+    float v = ak_expv_f(-2.0f * a, &k, &lo);
+    v = v + lo;
+    e = ak_scale3_f(v, k);
+    ak_fast_two_sum_f(1.0f, e, &d, &d_lo);
+    return ak_sel_f(ak_isnan_f(x), x, ak_scale3_f(4.0f * v, k) / AK_FMAF(d, d, 2.0f * d * d_lo));
+}
+
+/* ELU and SELU below 0: alpha expm1(x) = alpha (hi + lo) rounded once; their derivatives
+ * alpha e^x, alpha (hi + lo) rounded once, then scaled (SELU: the float32 constants) */
+AK_FN float ak_left_f(float xs, float lo)
+{
+    return ak_sel_f(ak_mask_f(xs > 0.0f), 0.0f, ak_sel_f(ak_mask_f(xs < lo), lo, xs));
+}
+AK_FN float ak_right_f(float xs) { return ak_sel_f(ak_mask_f(xs < 0.0f), 0.0f, xs); }
+AK_FN float ak_alpha_expm1_f(float alpha, float y) /* y in [-18, 0]; -0 stays -0 before alpha */
+{
+    ak_i32 k;
+    float hi, lo;
+    ak_expm1_parts_f(y, &k, &hi, &lo);
+    hi = hi * ak_pow2_f(k); /* exact: |expm1| >= 2^-149 unless y = 0 */
+    lo = lo * ak_pow2_f(k);
+    return ak_sel_f(ak_mask_f(y == 0.0f), alpha * y, AK_FMAF(alpha, hi, alpha * lo));
+}
+AK_FN float ak_alpha_exp_f(float alpha, float y) /* y <= 0 */
+{
+    ak_i32 k;
+    float lo;
+    float hi = ak_expv_f(ak_clamp_f(y, -200.0f, 0.0f), &k, &lo);
+    return ak_scale3_f(AK_FMAF(alpha, hi, alpha * lo), k);
+}
+AK_FN float ak_elu_fwd_f(float x, float alpha)
+{
+    float xs = ak_unnan_f(x);
+    float r = ak_alpha_expm1_f(alpha, ak_left_f(xs, -18.0f)) + ak_right_f(xs);
+    return ak_sel_f(ak_isnan_f(x), x, r);
+}
+AK_FN float ak_elu_der_f(float x, float alpha)
+{
+    float xs = ak_unnan_f(x);
+    float r = ak_sel_f(ak_mask_f(xs > 0.0f), 1.0f, ak_alpha_exp_f(alpha, ak_left_f(xs, -200.0f)));
+    return ak_sel_f(ak_isnan_f(x), x, r);
+}
+AK_FN float ak_selu_fwd_f(float x)
+{
+    float xs = ak_unnan_f(x);
+    float r = ak_alpha_expm1_f((float)AK_SELU_SCALE_ALPHA, ak_left_f(xs, -18.0f))
+              + ak_narrow((double)(float)AK_SELU_SCALE * (double)ak_right_f(xs));
+    return ak_sel_f(ak_isnan_f(x), x, r);
+}
+AK_FN float ak_selu_der_f(float x)
+{
+    float xs = ak_unnan_f(x);
+    float r = ak_sel_f(ak_mask_f(xs > 0.0f), (float)AK_SELU_SCALE,
+                       ak_alpha_exp_f((float)AK_SELU_SCALE_ALPHA, ak_left_f(xs, -200.0f)));
+    return ak_sel_f(ak_isnan_f(x), x, r);
+}
+
+/* ---------------------------------------------------------------------------------------------
  * The kernels by dtype. float: lowp, in double, rounded once (ak_narrow saturates without a
  * flag). bwd = g f'(x) by ak_grad (the plugins' derivative(x) * g), in the dtype.
  */
@@ -575,26 +757,26 @@ AK_FN double ak_celu_der(double x, double alpha, int lowp)
     }                                                                                          \
     AK_FN float ak_##NAME##_bwd_f(float x, float g, float p) { return ak_grad_f(g, ak_##NAME##_der_f(x, p)); }
 
-AK_BY_DTYPE_1(sigmoid_fwd, ak_sigmoid_fwd(x, 0), ak_sigmoid_fwd((double)x, 1))
-AK_BY_DTYPE_1(sigmoid_der, ak_sigmoid_der(x, 0), ak_sigmoid_der((double)x, 1))
+AK_FN double ak_sigmoid_fwd_d(double x) { return ak_sigmoid_fwd(x, 0); }
+AK_FN double ak_sigmoid_der_d(double x) { return ak_sigmoid_der(x, 0); }
 AK_BACKWARD_1(sigmoid)
 AK_BY_DTYPE_1(log_sigmoid_fwd, ak_log_sigmoid_fwd(x, 0), ak_log_sigmoid_fwd((double)x, 1))
-AK_BY_DTYPE_1(log_sigmoid_der, ak_log_sigmoid_der(x, 0), ak_log_sigmoid_der((double)x, 1))
+AK_FN double ak_log_sigmoid_der_d(double x) { return ak_log_sigmoid_der(x, 0); }
 AK_BACKWARD_1(log_sigmoid)
 AK_BY_DTYPE_2(log_sigmoid_bwo, ak_log_sigmoid_bwo(x, p, 0), ak_log_sigmoid_bwo((double)x, (double)p, 1))
 AK_BY_DTYPE_2(softplus_fwd, ak_softplus_fwd(x, p, 0), ak_softplus_fwd((double)x, (double)p, 1))
-AK_BY_DTYPE_2(softplus_der, ak_softplus_der(x, p, 0), ak_softplus_der((double)x, (double)p, 1))
+AK_FN double ak_softplus_der_d(double x, double p) { return ak_softplus_der(x, p, 0); }
 AK_BACKWARD_2(softplus)
 AK_FN double ak_softplus_bwo_d(double y, double g, double beta) { return ak_softplus_bwo(y, g, beta, 0); }
 AK_FN float ak_softplus_bwo_f(float y, float g, float beta)
 {
     return ak_narrow(ak_softplus_bwo((double)y, (double)g, (double)beta, 1));
 }
-AK_BY_DTYPE_1(tanh_fwd, ak_tanh_fwd(x, 0), ak_tanh_fwd((double)x, 1))
-AK_BY_DTYPE_1(tanh_der, ak_tanh_der(x, 0), ak_tanh_der((double)x, 1))
+AK_FN double ak_tanh_fwd_d(double x) { return ak_tanh_fwd(x, 0); }
+AK_FN double ak_tanh_der_d(double x) { return ak_tanh_der(x, 0); }
 AK_BACKWARD_1(tanh)
-AK_BY_DTYPE_2(silu_fwd, ak_silu_fwd(x, p, 0), ak_silu_fwd((double)x, (double)p, 1))
-AK_BY_DTYPE_2(silu_der, ak_silu_der(x, p, 0), ak_silu_der((double)x, (double)p, 1))
+AK_FN double ak_silu_fwd_d(double x, double p) { return ak_silu_fwd(x, p, 0); }
+AK_FN double ak_silu_der_d(double x, double p) { return ak_silu_der(x, p, 0); }
 AK_BACKWARD_2(silu)
 AK_BY_DTYPE_1(gelu_tanh_fwd, ak_gelu_tanh_fwd(x, 0), ak_gelu_tanh_fwd((double)x, 1))
 AK_BY_DTYPE_1(gelu_tanh_der, ak_gelu_tanh_der(x, 0), ak_gelu_tanh_der((double)x, 1))
@@ -605,13 +787,11 @@ AK_BACKWARD_1(gelu)
 AK_BY_DTYPE_1(mish_fwd, ak_mish_fwd(x, 0), ak_mish_fwd((double)x, 1))
 AK_BY_DTYPE_1(mish_der, ak_mish_der(x, 0), ak_mish_der((double)x, 1))
 AK_BACKWARD_1(mish)
-AK_BY_DTYPE_2(elu_fwd, ak_elu_fwd(x, p, 0), ak_elu_fwd((double)x, (double)p, 1))
-AK_BY_DTYPE_2(elu_der, ak_elu_der(x, p, 0), ak_elu_der((double)x, (double)p, 1))
+AK_FN double ak_elu_fwd_d(double x, double p) { return ak_elu_fwd(x, p, 0); }
+AK_FN double ak_elu_der_d(double x, double p) { return ak_elu_der(x, p, 0); }
 AK_BACKWARD_2(elu)
-AK_BY_DTYPE_1(selu_fwd, ak_selu_fwd(x, AK_SELU_SCALE, AK_SELU_SCALE_ALPHA, 0),
-              ak_selu_fwd((double)x, (double)(float)AK_SELU_SCALE, (double)(float)AK_SELU_SCALE_ALPHA, 1))
-AK_BY_DTYPE_1(selu_der, ak_selu_der(x, AK_SELU_SCALE, AK_SELU_SCALE_ALPHA, 0),
-              ak_selu_der((double)x, (double)(float)AK_SELU_SCALE, (double)(float)AK_SELU_SCALE_ALPHA, 1))
+AK_FN double ak_selu_fwd_d(double x) { return ak_selu_fwd(x, AK_SELU_SCALE, AK_SELU_SCALE_ALPHA, 0); }
+AK_FN double ak_selu_der_d(double x) { return ak_selu_der(x, AK_SELU_SCALE, AK_SELU_SCALE_ALPHA, 0); }
 AK_BACKWARD_1(selu)
 AK_BY_DTYPE_2(celu_fwd, ak_celu_fwd(x, p, 0), ak_celu_fwd((double)x, (double)p, 1))
 AK_BY_DTYPE_2(celu_der, ak_celu_der(x, p, 0), ak_celu_der((double)x, (double)p, 1))
