@@ -152,6 +152,7 @@ def approximations() -> list[Approximation]:
             # float32 kernels computed in float (sigmoid, SiLU): e^r = 1 + r + r^2 Q(r), Q in float
             Approximation("expq_f", "float", 4, -exp_range, exp_range, _exp_q, _exp_weight, what_expf),
             Approximation("log1pt_d", "double", 6, mpf(0), s_max**2, _log1p_t, _log1p_weight, what_log),
+            Approximation("log1pt_f", "float", 2, mpf(0), s_max**2, _log1p_t, _log1p_weight, what_log),
             Approximation("erfcd_d", "double", 20, mpf(0), ERFC_SPLIT, _erfc_d, _erfc_d_weight, what_d),
             Approximation(
                 "erfcy_d", "double", 21, mpf(0), 1 / ERFC_SPLIT**2, _erfc_y, _erfc_y_weight, what_y

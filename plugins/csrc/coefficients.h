@@ -65,6 +65,16 @@ AK_FN double ak_poly_log1pt_d(double t)
     return p;
 }
 
+/* log1pt_f: T(w) = (2 atanh(s) - 2 s) / (s w), w = s^2, s = f / (2 + f); weight w / 2.
+ * float, degree 2, on [0.0, 0.0294376]; max weighted error 2^-30.2. */
+AK_FN float ak_poly_log1pt_f(float t)
+{
+    float p = 0x1.31e082p-2f;
+    p = AK_FMAF(p, t, 0x1.995ed6p-2f);
+    p = AK_FMAF(p, t, 0x1.55557ap-1f);
+    return p;
+}
+
 /* erfcd_d: d(z) = (1 / erfcx(z) - 1 - 2 z / sqrt(pi)) / z^2, 0 <= z <= 2.25; weight z^2 erfcx(z).
  * double, degree 20, on [0.0, 2.25]; max weighted error 2^-60.4. */
 AK_FN double ak_poly_erfcd_d(double t)

@@ -206,7 +206,7 @@ AK_FN double ak_pow2_d(ak_i64 k) { return ak_from_bits_d((ak_u64)(k + 1023) << 5
  * |k| <= 2044 and the result finite. */
 AK_FN double ak_scale_d(double v, ak_i64 k)
 {
-    ak_i64 k1 = k / 2;
+    ak_i64 k1 = k >> 1; /* floor(k / 2): an arithmetic shift on every compiler this targets */
     return (v * ak_pow2_d(k1)) * ak_pow2_d(k - k1);
 }
 
@@ -412,6 +412,45 @@ AK_FN void ak_expm1_parts_f(float y, ak_i32 *k, float *hi, float *lo)
     *lo = (e + u_lo) + a_lo;
 }
 
+/* v 2^k for v in [0.5, 2) and -190 <= k <= 63 (float), -1534 <= k <= 511 (double): the
+ * exponent added to v's bits with an offset (exact: the result is normal), then one product by
+ * the inverse power of two, the only rounding (into the subnormal range). Three operations. */
+AK_FN float ak_scale_bits_f(float v, ak_i32 k)
+{
+    return ak_from_bits_f(ak_bits_f(v) + ((ak_u32)(k + 64) << 23)) * 0x1p-64f;
+}
+AK_FN double ak_scale_bits_d(double v, ak_i64 k)
+{
+    return ak_from_bits_d(ak_bits_d(v) + ((ak_u64)(k + 512) << 52)) * 0x1p-512;
+}
+
+/* |x| clamped to [0, hi] by integer operations on the bits (NaN and +-inf give hi) */
+AK_FN float ak_abs_clamp_f(float x, float hi)
+{
+    ak_u32 a = ak_bits_f(x) & 0x7fffffffu, h = ak_bits_f(hi);
+    ak_u32 m = ak_mask_f(a < h); /* an unsigned integer comparison: no flag */
+    return ak_from_bits_f((a & m) | (h & ~m));
+}
+AK_FN double ak_abs_clamp_d(double x, double hi)
+{
+    ak_u64 a = ak_bits_d(x) & 0x7fffffffffffffffull, h = ak_bits_d(hi);
+    ak_u64 m = ak_mask_d(a < h);
+    return ak_from_bits_d((a & m) | (h & ~m));
+}
+
+/* e^x = 2^k v for NaN-free x in [-200, 89], v = 1 + (r + q) rounded once: within 0.51 ulp of
+ * e^x / 2^k (for the kernels whose quotient correction leaves the rest to e's accuracy) */
+AK_FN float ak_expv1_f(float x, ak_i32 *k)
+{
+    float t = AK_FMAF(x, AK_LOG2E_F, AK_SHIFT_F);
+    float kf = t - AK_SHIFT_F;
+    float r_hi = AK_FMAF(-kf, AK_LN2HI_F, x);
+    float r = AK_FMAF(-kf, AK_LN2LO_F, r_hi);
+    float dr = AK_FMAF(-kf, AK_LN2LO_F, r_hi - r);
+    *k = (ak_i32)(ak_bits_f(t) - ak_bits_f(AK_SHIFT_F));
+    return 1.0f + (r + AK_FMAF(r * r, ak_poly_expq_f(r), dr));
+}
+
 /* 2^k for -126 <= k <= 127 */
 AK_FN float ak_pow2_f(ak_i32 k) { return ak_from_bits_f((ak_u32)(k + 127) << 23); }
 
@@ -419,7 +458,7 @@ AK_FN float ak_pow2_f(ak_i32 k) { return ak_from_bits_f((ak_u32)(k + 127) << 23)
  * k >= -378 (products m e^z with a large m), 0 below; the result must not overflow */
 AK_FN float ak_scale_f(float v, ak_i32 k)
 {
-    ak_i32 k1 = k / 2;
+    ak_i32 k1 = k >> 1;
     return (v * ak_pow2_f(k1)) * ak_pow2_f(k - k1);
 }
 AK_FN float ak_scale3_f(float v, ak_i32 k)

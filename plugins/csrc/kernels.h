@@ -56,12 +56,18 @@ AK_FN double ak_scale_down_d(double v, ak_i64 k)
     return ak_scale_d(v, ak_seli_d(ak_mask_d(k < -2040), -2040, k));
 }
 
+/* v 2^k for a mantissa v in [0.5, 2) and k <= 511: ak_scale_bits_d (0 below 2^-1534) */
+AK_FN double ak_scale_v_d(double v, ak_i64 k)
+{
+    return ak_scale_bits_d(v, ak_seli_d(ak_mask_d(k < -1534), -1534, k));
+}
+
 /* e^-a for NaN-free a >= 0 (0 beyond 745) */
 AK_FN double ak_expn(double a, int lowp)
 {
     ak_i64 k;
     double v = ak_expv(-ak_clamp_d(a, 0.0, 1400.0), &k, lowp);
-    return ak_scale_down_d(v, k);
+    return ak_scale_v_d(v, k);
 }
 
 /* e^-a = hi + lo (accurate core, lo scaled with hi) for NaN-free a >= 0 */
@@ -70,9 +76,9 @@ AK_FN void ak_expn2(double a, double *hi, double *lo)
     ak_i64 k;
     double vh, vl;
     ak_exp_core_d(-ak_clamp_d(a, 0.0, 1400.0), 0.0, &k, &vh, &vl);
-    k = ak_seli_d(ak_mask_d(k < -2040), -2040, k);
-    *hi = ak_scale_d(vh, k);
-    *lo = ak_scale_d(vl, k);
+    *hi = ak_scale_v_d(vh, k);
+    /* lo 2^k, or 0 where e^-a is subnormal (lo is then far below its last place) */
+    *lo = ak_sel_d(ak_mask_d(k < -1022), 0.0, vl * ak_pow2_d(ak_seli_d(ak_mask_d(k < -1022), -1022, k)));
 }
 
 /* expm1(y) for NaN-free y in [-40, 700] */
@@ -317,8 +323,8 @@ AK_FN double ak_tanh_der(double x, int lowp)
     ak_i64 k;
     double a = ak_clamp_d(ak_abs_d(ak_unnan_d(x)), 0.0, 700.0);
     double v = ak_expv(-2.0 * a, &k, lowp);
-    double d = 1.0 + ak_scale_down_d(v, k);
-    return ak_sel_d(ak_isnan_d(x), x, ak_scale_down_d(4.0 * v, k) / (d * d));
+    double d = 1.0 + ak_scale_v_d(v, k);
+    return ak_sel_d(ak_isnan_d(x), x, ak_scale_v_d(v, k + 2) / (d * d));
 }
 
 /* Self-gated x sigmoid(z): SiLU (z = beta x) and GELU's tanh form (z = 2u(x)).
@@ -338,13 +344,13 @@ AK_FN double ak_times_sigmoid(double m, double z, int lowp)
     double v = ak_expv(-ak_clamp_d(ak_abs_d(z), 0.0, 1400.0), &k, lowp);
     ak_u64 neg = ak_mask_d(z < 0.0);
     double tail = ak_times_vk(ak_sel_d(neg, m, 0.0), v, k);
-    return ak_sel_d(neg, tail, m) / (1.0 + ak_scale_down_d(v, k));
+    return ak_sel_d(neg, tail, m) / (1.0 + ak_scale_v_d(v, k));
 }
 AK_FN double ak_gate_slope(double z, double k, int lowp)
 {
     ak_i64 ke;
     double v = ak_expv(-ak_clamp_d(ak_abs_d(z), 0.0, 1400.0), &ke, lowp);
-    double e = ak_scale_down_d(v, ke);
+    double e = ak_scale_v_d(v, ke);
     double d = 1.0 + e;
     ak_u64 neg = ak_mask_d(z < 0.0);
     double n = ak_sel_d(neg, (1.0 + k) + e, AK_FMA(k, e, d));
@@ -566,26 +572,28 @@ AK_FN double ak_celu_der(double x, double alpha, int lowp)
  */
 AK_FN float ak_inv1pe_f(float e) { return AK_FMAF(e, AK_FMAF(e, 0.2f, -0.7f), 1.0f); }
 
-/* e^-|z| = 2^k v (v = hi + lo rounded), and 1 + e = d + d_lo exactly, for NaN-free z */
+/* e^-|z| = 2^k v (|z| clamped at 200), e rounded once (0 beyond 104), and 1 + e = d + d_lo
+ * exactly; z may be NaN (then e is e^-200, and the caller selects the NaN) */
 AK_FN float ak_expn_parts_f(float z, ak_i32 *k, float *e, float *d, float *d_lo)
 {
-    float lo;
-    float hi = ak_expv_f(-ak_clamp_f(ak_abs_f(z), 0.0f, 200.0f), k, &lo);
-    float v = hi + lo;
-    *e = ak_scale3_f(v, *k);
+    float v = ak_expv1_f(-ak_abs_clamp_f(z, 200.0f), k);
+    *e = ak_scale_bits_f(v, ak_seli_f(ak_mask_f(*k < -190), -190, *k)); /* 0 below -190 anyway */
     *d = 1.0f + *e;
     *d_lo = *e - (*d - 1.0f);
     return v;
 }
-/* m v 2^k rounded once (m halved first where m v could overflow) */
+/* m v 2^k rounded once, for k >= -316 (0 is returned where it is 0 anyway): m is scaled by
+ * 2^-64 first where |m| > 1 (exactly), so that m v cannot overflow and two steps suffice */
 AK_FN float ak_times_vk_f(float m, float v, ak_i32 k)
 {
     ak_u32 big = ak_mask_f(ak_abs_f(m) > 1.0f);
-    return ak_scale3_f((m * ak_sel_f(big, 0.5f, 1.0f)) * v, k + (ak_i32)(big & 1u));
+    ak_i32 kk = k + (ak_i32)(big & 64u);
+    return ak_scale_f((m * ak_sel_f(big, 0x1p-64f, 1.0f)) * v, ak_seli_f(ak_mask_f(kk < -252), -252, kk));
 }
-/* beta x, clamped to [-200, 200], rounded once */
+/* beta x, clamped to [-200, 200], rounded once (formed in double, where it cannot overflow) */
 AK_FN float ak_scaled_f(float xs, float beta)
 {
+    if (beta == 1.0f) return ak_clamp_f(xs, -200.0f, 200.0f); /* folded when beta is constant */
     return (float)ak_clamp_d((double)beta * (double)xs, -200.0, 200.0);
 }
 
@@ -593,7 +601,7 @@ AK_FN float ak_sigmoid_nf(float z)
 {
     ak_i32 k;
     float e, d, d_lo, q, rho;
-    ak_u32 neg = ak_mask_f(z < 0.0f);
+    ak_u32 neg = (ak_u32)((ak_i32)ak_bits_f(z) >> 31); /* z < 0 or -0: the same sigmoid */
     ak_expn_parts_f(z, &k, &e, &d, &d_lo);
     q = ak_sel_f(neg, e, 1.0f) / d;
     rho = AK_FMAF(-q, d, ak_sel_f(neg, e, 1.0f));
@@ -632,12 +640,9 @@ AK_FN float ak_silu_slope_nf(float z)
     return num / AK_FMAF(d, d, 2.0f * d * d_lo);
 }
 
-AK_FN float ak_sigmoid_fwd_f(float x) { return ak_sel_f(ak_isnan_f(x), x, ak_sigmoid_nf(ak_unnan_f(x))); }
-AK_FN float ak_sigmoid_der_f(float x) { return ak_sel_f(ak_isnan_f(x), x, ak_sigmoid_prime_nf(ak_unnan_f(x))); }
-AK_FN float ak_log_sigmoid_der_f(float x)
-{
-    return ak_sel_f(ak_isnan_f(x), x, ak_sigmoid_nf(-ak_unnan_f(x)));
-}
+AK_FN float ak_sigmoid_fwd_f(float x) { return ak_sel_f(ak_isnan_f(x), x, ak_sigmoid_nf(x)); }
+AK_FN float ak_sigmoid_der_f(float x) { return ak_sel_f(ak_isnan_f(x), x, ak_sigmoid_prime_nf(x)); }
+AK_FN float ak_log_sigmoid_der_f(float x) { return ak_sel_f(ak_isnan_f(x), x, ak_sigmoid_nf(-x)); }
 AK_FN float ak_softplus_der_f(float x, float beta)
 {
     return ak_sel_f(ak_isnan_f(x), x, ak_sigmoid_nf(ak_scaled_f(ak_unnan_f(x), beta)));
@@ -737,6 +742,56 @@ AK_FN float ak_selu_der_f(float x)
     return ak_sel_f(ak_isnan_f(x), x, r);
 }
 
+/* log1p(e) in float for e in [0, 1], as the double log1p: 1 + e = u + c (TwoSum), u = 2^k m,
+ * f = m - 1, log1p = k ln2 + f - (f^2/2 - s (f^2/2 + R)) + c/u, the last additions as hi + lo;
+ * T of degree 2 in float (2^-30.2); returned as hi + lo (about 2^-28 relative), for the caller
+ * to round once with what it adds. */
+AK_FN float ak_log1p_unit_f(float e, float *lo)
+{
+    float u, c, m, f, s, w, r, hfsq, kf, inner, v, v_lo, y, y_lo, c_over_u;
+    ak_u32 ix;
+    ak_two_sum_f(1.0f, e, &u, &c);
+    ix = ak_bits_f(u) + (0x3f800000u - 0x3f3504f3u); /* m in [sqrt(2)/2, sqrt(2)) */
+    kf = (float)((ak_i32)(ix >> 23) - 127);           /* 0 or 1 */
+    m = ak_from_bits_f((ix & 0x007fffffu) + 0x3f3504f3u);
+    f = m - 1.0f;
+    s = f / (2.0f + f);
+    w = s * s;
+    r = w * ak_poly_log1pt_f(w);
+    hfsq = 0.5f * f * f;
+    c_over_u = (c * AK_FMAF(kf, -0.5f, 1.0f)) * ((1.0f - s) * ((1.0f - s) + w)); /* c 2^-k / m */
+    inner = hfsq - AK_FMAF(s, hfsq + r, AK_FMAF(kf, AK_LN2LO_F, c_over_u));
+    ak_two_sum_f(f, -inner, &v, &v_lo);
+    ak_fast_two_sum_f(kf * AK_LN2HI_F, v, &y, &y_lo);
+    ak_fast_two_sum_f(y, y_lo + v_lo, &y, lo);
+    return y;
+}
+/* softplus(beta) = max(x, 0) + log1p(e^-|beta x|) / beta; log_sigmoid = min(x, 0) - log1p(e^-|x|) */
+AK_FN float ak_softplus_fwd_f(float x, float beta)
+{
+    ak_i32 k;
+    float e, d, d_lo, l, l_lo, q, q_lo, s, s_lo;
+    float xs = ak_unnan_f(x);
+    ak_expn_parts_f(ak_scaled_f(xs, beta), &k, &e, &d, &d_lo);
+    l = ak_log1p_unit_f(e, &l_lo);
+    q = l / beta; /* (l + l_lo) / beta as q + q_lo; 1/beta is loop-invariant */
+    q_lo = (AK_FMAF(-q, beta, l) + l_lo) * (1.0f / beta);
+    ak_two_sum_f(ak_right_f(ak_sel_f(ak_isinf_f(xs), 0.0f, xs)), q, &s, &s_lo); /* +inf: below */
+    s = ak_sel_f(ak_isinf_f(xs) & ak_mask_f(xs > 0.0f), xs, s + (s_lo + q_lo));
+    return ak_sel_f(ak_isnan_f(x), x, s);
+}
+AK_FN float ak_log_sigmoid_fwd_f(float x)
+{
+    ak_i32 k;
+    float e, d, d_lo, l, l_lo, s, s_lo;
+    float xs = ak_unnan_f(x);
+    ak_expn_parts_f(xs, &k, &e, &d, &d_lo);
+    l = ak_log1p_unit_f(e, &l_lo);
+    ak_two_sum_f(ak_sel_f(ak_mask_f(xs < 0.0f) & ~ak_isinf_f(xs), xs, 0.0f), -l, &s, &s_lo);
+    s = ak_sel_f(ak_isinf_f(xs) & ak_mask_f(xs < 0.0f), xs, s + (s_lo - l_lo)); /* -inf */
+    return ak_sel_f(ak_isnan_f(x), x, s);
+}
+
 /* ---------------------------------------------------------------------------------------------
  * The kernels by dtype. float: lowp, in double, rounded once (ak_narrow saturates without a
  * flag). bwd = g f'(x) by ak_grad (the plugins' derivative(x) * g), in the dtype.
@@ -760,11 +815,11 @@ AK_FN float ak_selu_der_f(float x)
 AK_FN double ak_sigmoid_fwd_d(double x) { return ak_sigmoid_fwd(x, 0); }
 AK_FN double ak_sigmoid_der_d(double x) { return ak_sigmoid_der(x, 0); }
 AK_BACKWARD_1(sigmoid)
-AK_BY_DTYPE_1(log_sigmoid_fwd, ak_log_sigmoid_fwd(x, 0), ak_log_sigmoid_fwd((double)x, 1))
+AK_FN double ak_log_sigmoid_fwd_d(double x) { return ak_log_sigmoid_fwd(x, 0); }
 AK_FN double ak_log_sigmoid_der_d(double x) { return ak_log_sigmoid_der(x, 0); }
 AK_BACKWARD_1(log_sigmoid)
 AK_BY_DTYPE_2(log_sigmoid_bwo, ak_log_sigmoid_bwo(x, p, 0), ak_log_sigmoid_bwo((double)x, (double)p, 1))
-AK_BY_DTYPE_2(softplus_fwd, ak_softplus_fwd(x, p, 0), ak_softplus_fwd((double)x, (double)p, 1))
+AK_FN double ak_softplus_fwd_d(double x, double p) { return ak_softplus_fwd(x, p, 0); }
 AK_FN double ak_softplus_der_d(double x, double p) { return ak_softplus_der(x, p, 0); }
 AK_BACKWARD_2(softplus)
 AK_FN double ak_softplus_bwo_d(double y, double g, double beta) { return ak_softplus_bwo(y, g, beta, 0); }

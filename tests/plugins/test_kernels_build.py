@@ -44,3 +44,18 @@ def test_without_a_compiler_the_build_says_so_once_and_succeeds(source_copy: Pat
     output = done.stdout + done.stderr
     assert output.count("no C compiler: the NumPy formulas will be used") == 1, output
     assert not list(source_copy.glob("plugins/_ufuncs*")), "an extension was built"
+
+
+@pytest.mark.skipif(
+    os.environ.get("ACTIVATIONS_BUILD_TARGETS") != "1" or shutil.which("gcc") is None,
+    reason="compiles ufuncs.c three times (minutes): set ACTIVATIONS_BUILD_TARGETS=1 (needs gcc)",
+)
+def test_every_target_computes_the_same_bits():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "kernel_targets.py")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip().endswith("bitwise identical")
