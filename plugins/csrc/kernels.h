@@ -210,9 +210,19 @@ typedef ak_u64 ak_umask_d;
         return ak_grad_##S(g, step);                                                           \
     }
 
-/* a x for the leaky slope: exact in double, then one (saturating) rounding to float */
-AK_FN float ak_leaky_product_f(float a, float x) { return ak_narrow(ak_mul_sat_d((double)a, (double)x)); }
-AK_FN double ak_leaky_product_d(double a, double x) { return ak_mul_sat_d(a, x); }
+/* a x for the leaky slope, for NaN-free x: with |a| <= 1 it cannot overflow (the usual case, a
+ * test of the parameter, not of the data); otherwise exact in double and rounded once to
+ * float with saturation, or saturated exactly in double */
+AK_FN float ak_leaky_product_f(float a, float x)
+{
+    if (a >= -1.0f && a <= 1.0f) return a * ak_sel_f(ak_isinf_f(x) & ak_mask_f(a == 0.0f), 0.0f, x);
+    return ak_narrow(ak_mul_sat_d((double)a, (double)x));
+}
+AK_FN double ak_leaky_product_d(double a, double x)
+{
+    if (a >= -1.0 && a <= 1.0) return a * ak_sel_d(ak_isinf_d(x) & ak_mask_d(a == 0.0), 0.0, x);
+    return ak_mul_sat_d(a, x);
+}
 
 AK_DEFINE_RELU(float, f, 0.0f, 1.0f)
 AK_DEFINE_RELU(double, d, 0.0, 1.0)
@@ -545,6 +555,8 @@ AK_FN double ak_celu_fwd(double x, double alpha, int lowp)
     ak_i64 k;
     double xs = ak_unnan_d(x);
     double w = ak_celu_w(xs, alpha); /* in [-1000, 1000] */
+    if (alpha > 0.0) /* w <= 0: ELU's path (a test of the parameter) */
+        return ak_sel_d(ak_isnan_d(x), x, alpha * ak_expm1_k(ak_clamp_d(w, -40.0, 0.0), lowp) + ak_right_d(xs));
     ak_u64 large = ak_mask_d(w > 40.0);
     double v = ak_expv(ak_clamp_d(w, 0.0, 1000.0), &k, lowp);
     double m = ak_sel_d(large, v, ak_expm1_k(ak_clamp_d(w, -40.0, 40.0), lowp));
@@ -557,6 +569,7 @@ AK_FN double ak_celu_der(double x, double alpha, int lowp)
 {
     ak_i64 k;
     double w = ak_celu_w(ak_unnan_d(x), alpha);
+    if (alpha > 0.0) return ak_sel_d(ak_isnan_d(x), x, ak_expn(-w, lowp));
     double v = ak_expv(w, &k, lowp);
     return ak_sel_d(ak_isnan_d(x), x, ak_scale_any_sat_d(v, k));
 }
@@ -683,13 +696,12 @@ AK_FN float ak_tanh_fwd_f(float x)
 AK_FN float ak_tanh_der_f(float x)
 {
     ak_i32 k;
-    float lo, d, d_lo, e;
-    float a = ak_clamp_f(ak_abs_f(ak_unnan_f(x)), 0.0f, 100.0f);
-    float v = ak_expv_f(-2.0f * a, &k, &lo);
-    v = v + lo;
-    e = ak_scale3_f(v, k);
+    float d, d_lo, e;
+    float v = ak_expv1_f(-2.0f * ak_abs_clamp_f(x, 60.0f), &k); /* tanh'(60) = 0 in float */
+    k = ak_seli_f(ak_mask_f(k < -190), -190, k);
+    e = ak_scale_bits_f(v, k);
     ak_fast_two_sum_f(1.0f, e, &d, &d_lo);
-    return ak_sel_f(ak_isnan_f(x), x, ak_scale3_f(4.0f * v, k) / AK_FMAF(d, d, 2.0f * d * d_lo));
+    return ak_sel_f(ak_isnan_f(x), x, ak_scale_bits_f(v, k + 2) / AK_FMAF(d, d, 2.0f * d * d_lo));
 }
 
 /* ELU and SELU below 0: alpha expm1(x) = alpha (hi + lo) rounded once; their derivatives
@@ -713,7 +725,7 @@ AK_FN float ak_alpha_exp_f(float alpha, float y) /* y <= 0 */
     ak_i32 k;
     float lo;
     float hi = ak_expv_f(ak_clamp_f(y, -200.0f, 0.0f), &k, &lo);
-    return ak_scale3_f(AK_FMAF(alpha, hi, alpha * lo), k);
+    return ak_times_vk_f(AK_FMAF(alpha, hi, alpha * lo), 1.0f, k);
 }
 AK_FN float ak_elu_fwd_f(float x, float alpha)
 {
@@ -792,6 +804,21 @@ AK_FN float ak_log_sigmoid_fwd_f(float x)
     return ak_sel_f(ak_isnan_f(x), x, s);
 }
 
+/* CELU with alpha > 0 (a test of the parameter): ELU of x / alpha, in float; alpha < 0, where
+ * the left side overflows, in double (ak_celu_fwd, ak_celu_der) */
+AK_FN float ak_celu_fwd_f(float x, float alpha)
+{
+    float xs = ak_unnan_f(x);
+    if (!(alpha > 0.0f)) return ak_narrow(ak_celu_fwd((double)x, (double)alpha, 1));
+    return ak_sel_f(ak_isnan_f(x), x, ak_alpha_expm1_f(alpha, ak_left_f(xs / alpha, -18.0f)) + ak_right_f(xs));
+}
+AK_FN float ak_celu_der_f(float x, float alpha)
+{
+    float xs = ak_unnan_f(x);
+    if (!(alpha > 0.0f)) return ak_narrow(ak_celu_der((double)x, (double)alpha, 1));
+    return ak_sel_f(ak_isnan_f(x), x, ak_alpha_exp_f(1.0f, ak_left_f(xs / alpha, -200.0f)));
+}
+
 /* ---------------------------------------------------------------------------------------------
  * The kernels by dtype. float: lowp, in double, rounded once (ak_narrow saturates without a
  * flag). bwd = g f'(x) by ak_grad (the plugins' derivative(x) * g), in the dtype.
@@ -848,8 +875,8 @@ AK_BACKWARD_2(elu)
 AK_FN double ak_selu_fwd_d(double x) { return ak_selu_fwd(x, AK_SELU_SCALE, AK_SELU_SCALE_ALPHA, 0); }
 AK_FN double ak_selu_der_d(double x) { return ak_selu_der(x, AK_SELU_SCALE, AK_SELU_SCALE_ALPHA, 0); }
 AK_BACKWARD_1(selu)
-AK_BY_DTYPE_2(celu_fwd, ak_celu_fwd(x, p, 0), ak_celu_fwd((double)x, (double)p, 1))
-AK_BY_DTYPE_2(celu_der, ak_celu_der(x, p, 0), ak_celu_der((double)x, (double)p, 1))
+AK_FN double ak_celu_fwd_d(double x, double p) { return ak_celu_fwd(x, p, 0); }
+AK_FN double ak_celu_der_d(double x, double p) { return ak_celu_der(x, p, 0); }
 AK_BACKWARD_2(celu)
 
 #endif /* AK_KERNELS_H */

@@ -67,6 +67,16 @@
         }                                                                                      \
     }
 
+/* Loop specialisations on a broadcast parameter p: in the loop guarded by SPECIAL_TEST(p) the
+ * kernel gets SPECIAL_VALUE (the constant 1, or p known to satisfy the test), so a kernel's own
+ * test of its parameter, or arithmetic with 1, folds away and the loop vectorises. */
+#define AK_NONE_TEST(p) 0
+#define AK_NONE_VALUE(T, p) (p)
+#define AK_ONE_TEST(p) ((p) == 1)
+#define AK_ONE_VALUE(T, p) ((T)1) /* the constant itself: folded */
+#define AK_UNIT_TEST(p) ((p) >= -1 && (p) <= 1)
+#define AK_UNIT_VALUE(T, p) (p)
+
 /* f(x, p): p a parameter, or the gradient of a backward pass (XG) */
 #define AK_LOOP_X1(NAME, T, FN, SPECIAL)                                                       \
     AK_CLONES static void NAME(AK_LOOP_ARGS)                                                   \
@@ -78,8 +88,8 @@
             const T *x = (const T *)px;                                                        \
             T *y = (T *)py;                                                                    \
             const T p = *(const T *)pp;                                                        \
-            if (SPECIAL && p == (T)1) {                                                        \
-                AK_IVDEP for (i = 0; i < n; i++) y[i] = FN(x[i], (T)1);                        \
+            if (SPECIAL##_TEST(p)) {                                                           \
+                AK_IVDEP for (i = 0; i < n; i++) y[i] = FN(x[i], SPECIAL##_VALUE(T, p));       \
             }                                                                                  \
             else {                                                                             \
                 AK_IVDEP for (i = 0; i < n; i++) y[i] = FN(x[i], p);                           \
@@ -127,8 +137,8 @@
             const T *x = (const T *)px, *g = (const T *)pg;                                    \
             T *y = (T *)py;                                                                    \
             const T p = *(const T *)pp;                                                        \
-            if (SPECIAL && p == (T)1) {                                                        \
-                AK_IVDEP for (i = 0; i < n; i++) y[i] = FN(x[i], g[i], (T)1);                  \
+            if (SPECIAL##_TEST(p)) {                                                           \
+                AK_IVDEP for (i = 0; i < n; i++) y[i] = FN(x[i], g[i], SPECIAL##_VALUE(T, p)); \
             }                                                                                  \
             else {                                                                             \
                 AK_IVDEP for (i = 0; i < n; i++) y[i] = FN(x[i], g[i], p);                     \
@@ -236,57 +246,57 @@ AK_UFUNC_X(_erfc, erfc)
 /* ReLU family */
 AK_UFUNC_X(relu_forward, relu_fwd)
 AK_UFUNC_X(relu_derivative, relu_der)
-AK_UFUNC_X1(relu_backward, relu_bwd, 0)
-AK_UFUNC_X1(leaky_relu_forward, leaky_relu_fwd, 0)
-AK_UFUNC_X1(leaky_relu_derivative, leaky_relu_der, 0)
-AK_UFUNC_XG1(leaky_relu_backward, leaky_relu_bwd, 0)
+AK_UFUNC_X1(relu_backward, relu_bwd, AK_NONE)
+AK_UFUNC_X1(leaky_relu_forward, leaky_relu_fwd, AK_UNIT)
+AK_UFUNC_X1(leaky_relu_derivative, leaky_relu_der, AK_NONE)
+AK_UFUNC_XG1(leaky_relu_backward, leaky_relu_bwd, AK_NONE)
 AK_UFUNC_X(relu6_forward, relu6_fwd)
 AK_UFUNC_X(relu6_derivative, relu6_der)
-AK_UFUNC_X1(relu6_backward, relu6_bwd, 0)
+AK_UFUNC_X1(relu6_backward, relu6_bwd, AK_NONE)
 AK_UFUNC_X2(hardtanh_forward, hardtanh_fwd)
 AK_UFUNC_X2(hardtanh_derivative, hardtanh_der)
 AK_UFUNC_XG2(hardtanh_backward, hardtanh_bwd)
 AK_UFUNC_X2(threshold_forward, threshold_fwd)
-AK_UFUNC_X1(threshold_derivative, threshold_der, 0)
-AK_UFUNC_XG1(threshold_backward, threshold_bwd, 0)
+AK_UFUNC_X1(threshold_derivative, threshold_der, AK_NONE)
+AK_UFUNC_XG1(threshold_backward, threshold_bwd, AK_NONE)
 /* sigmoid family */
 AK_UFUNC_X(sigmoid_forward, sigmoid_fwd)
 AK_UFUNC_X(sigmoid_derivative, sigmoid_der)
-AK_UFUNC_X1(sigmoid_backward, sigmoid_bwd, 0)
+AK_UFUNC_X1(sigmoid_backward, sigmoid_bwd, AK_NONE)
 AK_UFUNC_X(log_sigmoid_forward, log_sigmoid_fwd)
 AK_UFUNC_X(log_sigmoid_derivative, log_sigmoid_der)
-AK_UFUNC_X1(log_sigmoid_backward, log_sigmoid_bwd, 0)
-AK_UFUNC_X1(log_sigmoid_backward_output, log_sigmoid_bwo, 0)
-AK_UFUNC_X1(softplus_forward, softplus_fwd, 1)
-AK_UFUNC_X1(softplus_derivative, softplus_der, 1)
-AK_UFUNC_XG1(softplus_backward, softplus_bwd, 1)
-AK_UFUNC_XG1(softplus_backward_output, softplus_bwo, 1)
+AK_UFUNC_X1(log_sigmoid_backward, log_sigmoid_bwd, AK_NONE)
+AK_UFUNC_X1(log_sigmoid_backward_output, log_sigmoid_bwo, AK_NONE)
+AK_UFUNC_X1(softplus_forward, softplus_fwd, AK_ONE)
+AK_UFUNC_X1(softplus_derivative, softplus_der, AK_ONE)
+AK_UFUNC_XG1(softplus_backward, softplus_bwd, AK_ONE)
+AK_UFUNC_XG1(softplus_backward_output, softplus_bwo, AK_ONE)
 AK_UFUNC_X(tanh_forward, tanh_fwd)
 AK_UFUNC_X(tanh_derivative, tanh_der)
-AK_UFUNC_X1(tanh_backward, tanh_bwd, 0)
+AK_UFUNC_X1(tanh_backward, tanh_bwd, AK_NONE)
 /* self-gated */
-AK_UFUNC_X1(silu_forward, silu_fwd, 1)
-AK_UFUNC_X1(silu_derivative, silu_der, 1)
-AK_UFUNC_XG1(silu_backward, silu_bwd, 1)
+AK_UFUNC_X1(silu_forward, silu_fwd, AK_ONE)
+AK_UFUNC_X1(silu_derivative, silu_der, AK_ONE)
+AK_UFUNC_XG1(silu_backward, silu_bwd, AK_ONE)
 AK_UFUNC_X(gelu_forward, gelu_fwd)
 AK_UFUNC_X(gelu_derivative, gelu_der)
-AK_UFUNC_X1(gelu_backward, gelu_bwd, 0)
+AK_UFUNC_X1(gelu_backward, gelu_bwd, AK_NONE)
 AK_UFUNC_X(gelu_tanh_forward, gelu_tanh_fwd)
 AK_UFUNC_X(gelu_tanh_derivative, gelu_tanh_der)
-AK_UFUNC_X1(gelu_tanh_backward, gelu_tanh_bwd, 0)
+AK_UFUNC_X1(gelu_tanh_backward, gelu_tanh_bwd, AK_NONE)
 AK_UFUNC_X(mish_forward, mish_fwd)
 AK_UFUNC_X(mish_derivative, mish_der)
-AK_UFUNC_X1(mish_backward, mish_bwd, 0)
+AK_UFUNC_X1(mish_backward, mish_bwd, AK_NONE)
 /* ELU family */
-AK_UFUNC_X1(elu_forward, elu_fwd, 1)
-AK_UFUNC_X1(elu_derivative, elu_der, 1)
-AK_UFUNC_XG1(elu_backward, elu_bwd, 1)
+AK_UFUNC_X1(elu_forward, elu_fwd, AK_ONE)
+AK_UFUNC_X1(elu_derivative, elu_der, AK_ONE)
+AK_UFUNC_XG1(elu_backward, elu_bwd, AK_ONE)
 AK_UFUNC_X(selu_forward, selu_fwd)
 AK_UFUNC_X(selu_derivative, selu_der)
-AK_UFUNC_X1(selu_backward, selu_bwd, 0)
-AK_UFUNC_X1(celu_forward, celu_fwd, 1)
-AK_UFUNC_X1(celu_derivative, celu_der, 1)
-AK_UFUNC_XG1(celu_backward, celu_bwd, 1)
+AK_UFUNC_X1(selu_backward, selu_bwd, AK_NONE)
+AK_UFUNC_X1(celu_forward, celu_fwd, AK_ONE)
+AK_UFUNC_X1(celu_derivative, celu_der, AK_ONE)
+AK_UFUNC_XG1(celu_backward, celu_bwd, AK_ONE)
 
 /* ---------------------------------------------------------------------------------------------
  * Registration
