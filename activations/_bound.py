@@ -7,7 +7,7 @@ would, computes integer and bool input in float64 and float16 in float32
 ``out`` and ``grad_output``, and shields plugins from aliasing: a plugin never
 sees an ``out`` that shares memory with an input. The ndarray fast path comes
 first and costs a few attribute reads. Off that path, a dask array is handed
-to `activations._dask`, which maps this same policy over its blocks, lazily.
+to `activations.backends.dask`, which maps this same policy over its blocks, lazily.
 
 Large C-contiguous arrays (from ``_BLOCKED_FROM`` elements) reach the plugin
 in consecutive blocks of ``_BLOCK`` elements, so that a formula of several
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._contract import Properties
-from ._dask import is_dask_array, map_backward, map_elementwise
+from .backends.dask import is_dask_array, map_backward, map_elementwise
 
 __all__ = ["BoundActivation", "format_spec"]
 
@@ -310,7 +310,7 @@ class BoundActivation:
         return result[()] if scalar else result
 
     def _apply(self, method: Any, x: Any, out: Any) -> Any:
-        if is_dask_array(x):  # dask: mapped blockwise, lazily, through this same policy (_dask.py)
+        if is_dask_array(x):  # dask: mapped blockwise, lazily, through this same policy (backends/dask.py)
             return map_elementwise(self, method is self._forward, x, out)
         arr = self._coerce(x, "x")
         compute, result_dtype = self._compute_dtype(arr.dtype)

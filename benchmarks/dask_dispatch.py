@@ -6,7 +6,7 @@ activation as it would be without the hook: it takes the source of
 ``activations/_bound.py``, removes each ``if is_dask_array(...)`` test with
 the line it guards (and fails if it does not find exactly two), and compiles
 the rest as a module of its own. Both classes then wrap the same plugin
-instance and are timed interleaved (``activations._bench.interleave``) on
+instance and are timed interleaved (``activations.bench._engine.interleave``) on
 calls that take the fast path (float32 and float64 ndarrays, with and
 without ``out=``, backward) and on calls that take the slow path (a Python
 float, a list, float16), where the hook runs. Printed: nanoseconds per call
@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 
 import activations
-from activations import _bench, _bound
+from activations import _bound
+from activations.bench import _engine as _bench
 
 HOOK = "if is_dask_array("
 

@@ -36,8 +36,8 @@ from typing import Any
 
 import numpy as np
 
-from activations import _bench
-from activations._cli_bench import parse_size
+from activations.bench import _engine as _bench
+from activations.cli._bench import parse_size
 from activations.plugins._piecewise import clip
 
 Thunk = Callable[[], object]

@@ -27,7 +27,7 @@ import tempfile
 from typing import Any
 
 import activations
-from activations import _bench
+from activations.bench import _engine as _bench
 
 CALL_TARGET_US = 1.0
 GET_TARGET_US = 5.0

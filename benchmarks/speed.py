@@ -4,7 +4,7 @@ For every registered activation (third-party ones included), size and dtype,
 forward and backward: ns per element of the ``out=`` call, the ratio to the
 memory floor (``np.copyto(o, x)`` forward, ``np.multiply(g, x, out=o)``
 backward), to the fastest plain NumPy formula of the same accuracy, to the
-textbook SciPy one-liner where there is one (see ``activations._bench_refs``)
+textbook SciPy one-liner where there is one (see ``activations.bench._yardsticks``)
 and, when ``import torch`` works, to PyTorch on one thread; ``+alloc`` is
 what the allocating call costs beyond one output allocation. Every number
 of one (activation, size, dtype) comes from one interleaved run: ratios are
@@ -28,8 +28,10 @@ import time
 from typing import Any
 
 import activations
-from activations import _bench, _bench_refs, _bench_torch
-from activations._cli_bench import format_table, parse_size
+from activations.bench import _engine as _bench
+from activations.bench import _torch as _bench_torch
+from activations.bench import _yardsticks as _bench_refs
+from activations.cli._bench import format_table, parse_size
 
 #: Memory-bound activations: forward and backward within 1.15x the floor at N = 1e7,
 #: and no slower than PyTorch (1.0x) at N = 1e5.

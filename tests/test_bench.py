@@ -1,4 +1,4 @@
-"""The measuring engine (`activations._bench`), its yardsticks and ``activations bench``.
+"""The measuring engine (`activations.bench._engine`), its yardsticks and ``activations bench``.
 
 No test here asserts a speed: timings are replaced by a fake clock where the
 logic depends on them, and otherwise only the shape of the results is checked.
@@ -12,9 +12,11 @@ import numpy as np
 import pytest
 
 import activations
-from activations import _bench, _bench_refs, _bench_torch
-from activations._cli_bench import format_table, parse_dtype, parse_size
+from activations.bench import _engine as _bench
+from activations.bench import _torch as _bench_torch
+from activations.bench import _yardsticks as _bench_refs
 from activations.cli import UsageError, main
+from activations.cli._bench import format_table, parse_dtype, parse_size
 
 
 class FakeClock:
@@ -185,7 +187,7 @@ def test_the_engine_is_imported_by_bench_only():
     code = (
         "import sys, activations, activations.cli\n"
         "activations.names(); activations.cli.build_parser()\n"
-        "print(sorted(m for m in sys.modules if m.startswith('activations._bench') or m == 'torch'))"
+        "print(sorted(m for m in sys.modules if m.startswith('activations.bench._engine') or m == 'torch'))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -18,8 +18,8 @@ from accuracy_tools import CASES
 
 import activations
 from activations import _bound, analysis
-from activations._dask import check_scheduler, is_dask_array, run_tasks
-from activations._report import SEED_COLUMNS
+from activations.analysis._report import SEED_COLUMNS
+from activations.backends.dask import check_scheduler, is_dask_array, run_tasks
 from activations.cli import main
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]

@@ -24,7 +24,7 @@ MODULES = sorted(
         # An editable install maps activations.plugins onto plugins/, outside activations' path.
         *(m.name for m in pkgutil.walk_packages(activations.plugins.__path__, "activations.plugins.")),
     }
-    - {"activations._pytest_plugin"}  # imports pytest internals; its examples run in its own tests
+    - {"activations.testing.pytest_plugin"}  # imports pytest internals; its examples run in its own tests
 )
 DOCUMENTS = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
 

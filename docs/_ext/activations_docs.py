@@ -231,7 +231,7 @@ def _cell(text: str) -> str:
 
 def comparison_rst(report: Any, figure: str | None) -> str:
     """The table of an `activations.analysis.Comparison`, its settings, and its figure."""
-    from activations._report import COLUMNS
+    from activations.analysis._report import COLUMNS
 
     markdown = report.to_markdown().splitlines()
     headers = [h.strip() for h in markdown[0].strip("|").split(" | ")]

@@ -1,8 +1,8 @@
 """PyTorch on one thread as a yardstick for the bundled activations (never a dependency).
 
-`torch_competitor` builds an `activations._bench.Competitor` from an
+`torch_competitor` builds an `activations.bench._engine.Competitor` from an
 activation's ``config`` (parameters honoured, spellings folded by
-`activations._bench_refs.canonical`): PyTorch with ``torch.set_num_threads(1)``,
+`activations.bench._yardsticks.canonical`): PyTorch with ``torch.set_num_threads(1)``,
 on tensors that share memory with the NumPy arrays (``torch.from_numpy``).
 Forward calls the ``torch``/``torch._C._nn`` function with ``out=``; backward
 calls the derivative kernel autograd itself calls
@@ -18,8 +18,8 @@ from typing import Any
 
 from numpy.typing import NDArray
 
-from ._bench import Competitor, Thunk
-from ._bench_refs import SELU_ALPHA, SELU_SCALE, canonical
+from ._engine import Competitor, Thunk
+from ._yardsticks import SELU_ALPHA, SELU_SCALE, canonical
 
 __all__ = ["TORCH_NOTE", "torch_available", "torch_competitor"]
 
@@ -39,7 +39,7 @@ def torch_available() -> bool:
 
     Examples
     --------
-    >>> from activations._bench_torch import torch_available
+    >>> from activations.bench._torch import torch_available
     >>> torch_available() in (True, False)
     True
     """
@@ -181,7 +181,7 @@ def torch_competitor(config: Config) -> Competitor | None:
 
     Examples
     --------
-    >>> from activations._bench_torch import torch_competitor
+    >>> from activations.bench._torch import torch_competitor
     >>> torch_competitor({"name": "bent_identity"}) is None
     True
     """

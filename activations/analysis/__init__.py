@@ -48,13 +48,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._dask import is_dask_array
+from ..backends.dask import is_dask_array
 from ._digits import load_digits, split_digits
 from ._report import ActivationReport, Comparison, build_row
 
 if TYPE_CHECKING:
-    from ._bound import BoundActivation
-    from ._registry import Registry
+    from .._bound import BoundActivation
+    from .._registry import Registry
 
 __all__ = [
     "ActivationReport",
@@ -176,7 +176,7 @@ def _check_real(
 
 def _activation(spec: Any, registry: Registry | None = None) -> BoundActivation:
     if registry is None:
-        from ._registry import default_registry
+        from .._registry import default_registry
 
         registry = default_registry()
     return registry.get(spec)
@@ -276,7 +276,7 @@ def output_stats(
     """
     act = _activation(activation)
     if is_dask_array(x):
-        from ._dask import lazy_output_stats
+        from ..backends.dask import lazy_output_stats
 
         return OutputStats(**lazy_output_stats(act, x))
     arr = _inputs(x, samples, seed)
@@ -661,7 +661,7 @@ def _compare_seeds(
     progress: Progress | None,
 ) -> Comparison:
     """Run `_measure` for every (activation, seed) as dask tasks; reassemble the runs in order."""
-    from ._dask import run_tasks
+    from ..backends.dask import run_tasks
 
     calls = [(act, replace(settings, seed=seed)) for act in acts for seed in seeds]
     finished = 0

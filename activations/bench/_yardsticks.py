@@ -1,6 +1,6 @@
 """Yardsticks for the bundled activations: plain NumPy/SciPy formulas and PyTorch's kernels.
 
-Two kinds of `activations._bench.Competitor`, looked up by an activation's
+Two kinds of `activations.bench._engine.Competitor`, looked up by an activation's
 ``config`` (so parameters are honoured):
 
 * `numpy_competitor`: the fastest plain NumPy formula of the same accuracy
@@ -12,7 +12,7 @@ Two kinds of `activations._bench.Competitor`, looked up by an activation's
   is short (tanhshrink near 0), there is none.
 * `scipy_competitor`: the textbook one-liner with SciPy's special functions
   (``expit``, ``log_expit``, ``np.logaddexp``), which are scalar loops.
-* PyTorch's kernels are in `activations._bench_torch`.
+* PyTorch's kernels are in `activations.bench._torch`.
 
 NaN propagation is not part of the NumPy and SciPy formulas: they are speed
 yardsticks, checked against the plugins on finite input, not implementations.
@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._bench import Competitor, Thunk
+from ._engine import Competitor, Thunk
 
 __all__ = [
     "NUMPY_FORMULAS",
@@ -544,7 +544,7 @@ def canonical(config: Config) -> Config | None:
 
     Examples
     --------
-    >>> from activations._bench_refs import canonical
+    >>> from activations.bench._yardsticks import canonical
     >>> canonical({"name": "rrelu", "lower": 0.125, "upper": 0.375})
     {'name': 'leaky_relu', 'negative_slope': 0.25}
     >>> canonical({"name": "gelu", "approximate": "tanh"})
@@ -592,7 +592,7 @@ def scipy_competitor(config: Config) -> Competitor | None:
     Examples
     --------
     >>> import numpy as np
-    >>> from activations._bench_refs import scipy_competitor
+    >>> from activations.bench._yardsticks import scipy_competitor
     >>> x = np.array([0.0]); o = np.empty(1)
     >>> forward, backward = scipy_competitor({"name": "sigmoid"})(x, x, x, o)
     >>> forward()
@@ -609,7 +609,7 @@ def numpy_competitor(config: Config) -> Competitor | None:
     Examples
     --------
     >>> import numpy as np
-    >>> from activations._bench_refs import numpy_competitor
+    >>> from activations.bench._yardsticks import numpy_competitor
     >>> x = np.array([-1.0, 2.0]); g = np.ones(2); o = np.empty(2)
     >>> forward, backward = numpy_competitor({"name": "relu"})(x, g, x, o)
     >>> forward()

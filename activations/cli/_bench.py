@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     Examples
     --------
     >>> import argparse
-    >>> from activations._cli_bench import add_arguments
+    >>> from activations.cli._bench import add_arguments
     >>> parser = argparse.ArgumentParser()
     >>> add_arguments(parser)
     >>> args = parser.parse_args(["relu", "--size", "1e3", "--dtype", "float32"])
@@ -53,7 +53,7 @@ def parse_size(text: str) -> int:
 
     Examples
     --------
-    >>> from activations._cli_bench import parse_size
+    >>> from activations.cli._bench import parse_size
     >>> parse_size("1e5"), parse_size("4096")
     (100000, 4096)
     >>> parse_size("1.5")
@@ -61,7 +61,7 @@ def parse_size(text: str) -> int:
     ...
     activations.cli.UsageError: --size must be a positive whole number such as 100000 or 1e5, got '1.5'
     """
-    from .cli import UsageError
+    from . import UsageError
 
     try:
         value = float(text)
@@ -77,7 +77,7 @@ def parse_dtype(text: str | None) -> tuple[str, ...]:
 
     Examples
     --------
-    >>> from activations._cli_bench import parse_dtype
+    >>> from activations.cli._bench import parse_dtype
     >>> parse_dtype(None), parse_dtype("float32")
     (('float32', 'float64'), ('float32',))
     >>> parse_dtype("int8")
@@ -85,7 +85,7 @@ def parse_dtype(text: str | None) -> tuple[str, ...]:
     ...
     activations.cli.UsageError: --dtype must be float32 or float64, got 'int8'
     """
-    from .cli import UsageError
+    from . import UsageError
 
     if text is None:
         return _DTYPES
@@ -99,12 +99,12 @@ def _ratio(value: float | None) -> str:
 
 
 def format_table(rows: Iterable[Any], *, markdown: bool = False, competitors: Sequence[str] = ()) -> str:
-    """Render `activations._bench.Row` objects as an aligned text table or a Markdown table.
+    """Render `activations.bench._engine.Row` objects as an aligned text table or a Markdown table.
 
     Examples
     --------
-    >>> from activations._bench import Row
-    >>> from activations._cli_bench import format_table
+    >>> from activations.bench._engine import Row
+    >>> from activations.cli._bench import format_table
     >>> row = Row(activation="relu", direction="forward", size=1000, dtype="float32",
     ...           ns_per_element=0.5, floor_ratio=1.25, alloc_excess_ns=0.01, versus={"torch": 2.0})
     >>> print(format_table([row], markdown=True, competitors=["numpy", "torch"]))
@@ -155,14 +155,17 @@ def run(args: argparse.Namespace) -> int:
     ...
     0
     """
-    from .cli import UsageError
+    from . import UsageError
 
     size = parse_size(args.size)
     dtypes = parse_dtype(args.dtype)
     if args.rounds < 1:
         raise UsageError(f"--rounds must be at least 1, got {args.rounds}")
 
-    from . import _bench, _bench_refs, _bench_torch, _registry
+    from .. import _registry
+    from ..bench import _engine as _bench
+    from ..bench import _torch as _bench_torch
+    from ..bench import _yardsticks as _bench_refs
 
     registry = _registry.default_registry()
     specs = args.names or registry.names()

@@ -14,8 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from ._bound import BoundActivation
-from ._checks import (
+from .._bound import BoundActivation
+from .._contract import validate_activation
+from .._errors import ActivationError, InvalidActivationError
+from ._harness import (
     _SAMPLE,
     F64,
     Array,
@@ -32,8 +34,6 @@ from ._checks import (
     _same,
     _ulp,
 )
-from ._contract import validate_activation
-from ._errors import ActivationError, InvalidActivationError
 
 __all__: list[str] = []
 

@@ -82,7 +82,7 @@ def glorot_normal(sizes: Sequence[int], rng: np.random.Generator) -> list[Layer]
     Examples
     --------
     >>> import numpy as np
-    >>> from activations._network import glorot_normal
+    >>> from activations.analysis._network import glorot_normal
     >>> layers = glorot_normal((64, 32, 10), np.random.default_rng(0))
     >>> [layer.weight.shape for layer in layers], float(layers[0].bias.sum())
     ([(64, 32), (32, 10)], 0.0)
@@ -101,7 +101,7 @@ def forward(layers: Sequence[Layer], activation: Any, x: Array) -> tuple[Array, 
     --------
     >>> import numpy as np
     >>> import activations
-    >>> from activations._network import forward, glorot_normal
+    >>> from activations.analysis._network import forward, glorot_normal
     >>> layers = glorot_normal((4, 3, 2), np.random.default_rng(0))
     >>> forward(layers, activations.get("relu"), np.ones((5, 4)))[0].shape
     (5, 2)
@@ -125,7 +125,7 @@ def cross_entropy(logits: Array, labels: NDArray[Any]) -> tuple[float, Array]:
     Examples
     --------
     >>> import numpy as np
-    >>> from activations._network import cross_entropy
+    >>> from activations.analysis._network import cross_entropy
     >>> loss, grad = cross_entropy(np.zeros((2, 4)), np.array([0, 3]))
     >>> round(loss, 6) == round(float(np.log(4)), 6), grad.shape
     (True, (2, 4))
@@ -150,7 +150,7 @@ def gradients(
     --------
     >>> import numpy as np
     >>> import activations
-    >>> from activations._network import glorot_normal, gradients
+    >>> from activations.analysis._network import glorot_normal, gradients
     >>> layers = glorot_normal((4, 3, 2), np.random.default_rng(0))
     >>> loss, grads = gradients(layers, activations.get("tanh"), np.ones((5, 4)), np.zeros(5, int))
     >>> [g.weight.shape for g in grads]
@@ -174,7 +174,7 @@ def evaluate(layers: Sequence[Layer], activation: Any, x: Array, labels: NDArray
     --------
     >>> import numpy as np
     >>> import activations
-    >>> from activations._network import evaluate, glorot_normal
+    >>> from activations.analysis._network import evaluate, glorot_normal
     >>> layers = glorot_normal((4, 3, 2), np.random.default_rng(0))
     >>> 0.0 <= evaluate(layers, activations.get("relu"), np.ones((5, 4)), np.zeros(5, int)) <= 1.0
     True
@@ -190,7 +190,7 @@ def dead_fraction(layers: Sequence[Layer], activation: Any, x: Array) -> float:
     --------
     >>> import numpy as np
     >>> import activations
-    >>> from activations._network import Layer, dead_fraction
+    >>> from activations.analysis._network import Layer, dead_fraction
     >>> layers = [Layer(np.array([[1.0, -1.0]]), np.zeros(2)), Layer(np.ones((2, 1)), np.zeros(1))]
     >>> dead_fraction(layers, activations.get("relu"), np.array([[1.0], [2.0]]))
     0.5
@@ -239,7 +239,7 @@ def train_sgd(
     --------
     >>> import numpy as np
     >>> import activations
-    >>> from activations._network import train_sgd
+    >>> from activations.analysis._network import train_sgd
     >>> rng = np.random.default_rng(1)
     >>> x = rng.normal(size=(40, 2)); y = (x[:, 0] > 0).astype(int)
     >>> net = train_sgd(activations.get("tanh"), (x, y, x, y), hidden=(8,), epochs=5,

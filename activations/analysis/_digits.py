@@ -36,12 +36,12 @@ def load_digits() -> tuple[NDArray[np.float64], NDArray[np.int64]]:
 
     Examples
     --------
-    >>> from activations._digits import load_digits
+    >>> from activations.analysis._digits import load_digits
     >>> images, labels = load_digits()
     >>> images.shape, labels.shape, int(images.max()), sorted(set(labels.tolist()))[-1]
     ((1797, 64), (1797,), 16, 9)
     """
-    source = resources.files("activations") / "data" / "digits.csv.gz"
+    source = resources.files("activations.analysis") / "data" / "digits.csv.gz"
     with source.open("rb") as raw, gzip.open(raw, "rt", encoding="ascii") as text:
         table = np.loadtxt(text, delimiter=",", dtype=np.int64, ndmin=2)
     images = table[:, :N_FEATURES].astype(np.float64)
@@ -59,7 +59,7 @@ def split_digits() -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[An
 
     Examples
     --------
-    >>> from activations._digits import split_digits
+    >>> from activations.analysis._digits import split_digits
     >>> x_train, y_train, x_test, y_test = split_digits()
     >>> x_train.shape, x_test.shape, float(x_train.max())
     ((1437, 64), (360, 64), 1.0)

@@ -23,7 +23,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
     Examples
     --------
-    >>> import activations._pytest_plugin as plugin
+    >>> import activations.testing.pytest_plugin as plugin
     >>> plugin.pytest_addoption.__name__
     'pytest_addoption'
     """
@@ -78,7 +78,7 @@ def pytest_collection_modifyitems(
 
     Examples
     --------
-    >>> import activations._pytest_plugin as plugin
+    >>> import activations.testing.pytest_plugin as plugin
     >>> plugin.pytest_collection_modifyitems.__name__
     'pytest_collection_modifyitems'
     """

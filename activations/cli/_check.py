@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     Examples
     --------
     >>> import argparse
-    >>> from activations._cli_check import add_arguments
+    >>> from activations.cli._check import add_arguments
     >>> parser = argparse.ArgumentParser()
     >>> add_arguments(parser)
     >>> parser.parse_args(["relu", "--check", "check_kinks"]).check

@@ -20,8 +20,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._bound import BoundActivation
-from ._checks import Array, _call, _check, _d, _examples, _f, _fail, _fmt, _Options, _reach, _ulp, _wide_grid
+from .._bound import BoundActivation
+from ._harness import Array, _call, _check, _d, _examples, _f, _fail, _fmt, _Options, _reach, _ulp, _wide_grid
 
 __all__: list[str] = []
 

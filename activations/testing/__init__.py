@@ -28,8 +28,17 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
-from ._checks import DEFAULT_DTYPES, CheckFunction
-from ._checks_maths import (
+from ._contract_checks import (
+    check_contract,
+    check_dtypes,
+    check_layouts,
+    check_no_mutation,
+    check_out,
+    check_shapes,
+    check_special_values,
+)
+from ._harness import DEFAULT_DTYPES, CheckFunction
+from ._property_checks import (
     check_backward_finite_differences,
     check_backward_matches_derivative,
     check_identity_near_origin,
@@ -40,15 +49,6 @@ from ._checks_maths import (
     check_smoothness,
     check_sparse,
     check_zero_centered,
-)
-from ._checks_policy import (
-    check_contract,
-    check_dtypes,
-    check_layouts,
-    check_no_mutation,
-    check_out,
-    check_shapes,
-    check_special_values,
 )
 
 __all__ = [

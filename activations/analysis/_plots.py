@@ -29,7 +29,7 @@ def require_matplotlib() -> tuple[Any, Any]:
 
     Examples
     --------
-    >>> from activations._plotting import require_matplotlib
+    >>> from activations.analysis._plots import require_matplotlib
     >>> Figure, Canvas = require_matplotlib()
     >>> Canvas.__name__
     'FigureCanvasAgg'
@@ -71,7 +71,7 @@ def draw_curves(activations: Sequence[Any], path: str | os.PathLike[str]) -> Non
     --------
     >>> import pathlib, tempfile
     >>> import activations
-    >>> from activations._plotting import draw_curves
+    >>> from activations.analysis._plots import draw_curves
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     draw_curves([activations.get("relu")], pathlib.Path(tmp) / "f.png")
     ...     (pathlib.Path(tmp) / "f.png").stat().st_size > 0
@@ -92,7 +92,7 @@ def draw_comparison(report: Comparison, path: str | os.PathLike[str]) -> None:
     --------
     >>> import pathlib, tempfile
     >>> from activations.analysis import compare
-    >>> from activations._plotting import draw_comparison
+    >>> from activations.analysis._plots import draw_comparison
     >>> report = compare(["tanh"], epochs=1, samples=100, depth=2)
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     draw_comparison(report, pathlib.Path(tmp) / "c.png")

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from ._bound import BoundActivation
+    from .._bound import BoundActivation
 
 __all__ = [
     "LOCAL_SCHEDULERS",
@@ -57,7 +57,7 @@ def is_dask_array(value: Any) -> bool:
     Examples
     --------
     >>> import numpy as np
-    >>> from activations._dask import is_dask_array
+    >>> from activations.backends.dask import is_dask_array
     >>> is_dask_array(np.ones(3)), is_dask_array([1.0])
     (False, False)
     >>> import dask.array as da
@@ -83,7 +83,7 @@ def require_dask(feature: str) -> Any:
 
     Examples
     --------
-    >>> from activations._dask import require_dask
+    >>> from activations.backends.dask import require_dask
     >>> require_dask("this example").__name__
     'dask.array'
     """
@@ -100,7 +100,7 @@ def require_distributed(feature: str) -> Any:
 
     Examples
     --------
-    >>> from activations._dask import require_distributed
+    >>> from activations.backends.dask import require_distributed
     >>> require_distributed("this example").__name__
     'distributed'
     """
@@ -166,7 +166,7 @@ def map_elementwise(act: BoundActivation, forward: bool, x: Any, out: Any) -> An
     --------
     >>> import dask.array as da
     >>> import activations
-    >>> from activations._dask import map_elementwise
+    >>> from activations.backends.dask import map_elementwise
     >>> x = da.arange(-2, 3, chunks=2)
     >>> y = map_elementwise(activations.get("relu"), True, x, None)
     >>> y.dtype, y.chunks, y.compute().tolist()
@@ -198,7 +198,7 @@ def map_backward(act: BoundActivation, x: Any, grad_output: Any, output: Any, ou
     --------
     >>> import dask.array as da
     >>> import activations
-    >>> from activations._dask import map_backward
+    >>> from activations.backends.dask import map_backward
     >>> x = da.from_array([-1.0, 2.0, 3.0], chunks=2)
     >>> map_backward(activations.get("relu"), x, [5.0, 5.0, 5.0], None, None).compute()
     array([0., 5., 5.])
@@ -341,7 +341,7 @@ def lazy_output_stats(act: BoundActivation, x: Any) -> dict[str, Any]:
     --------
     >>> import dask.array as da
     >>> import activations
-    >>> from activations._dask import lazy_output_stats
+    >>> from activations.backends.dask import lazy_output_stats
     >>> stats = lazy_output_stats(activations.get("relu"), da.from_array([-1.0, 0.0, 2.0, 3.0], chunks=2))
     >>> stats["sparsity"], stats["mean_output"], stats["samples"]
     (0.5, 1.25, 4)
@@ -390,7 +390,7 @@ def check_scheduler(scheduler: Any) -> None:
 
     Examples
     --------
-    >>> from activations._dask import check_scheduler
+    >>> from activations.backends.dask import check_scheduler
     >>> check_scheduler("processes"), check_scheduler("tcp://127.0.0.1:8786")
     (None, None)
     >>> check_scheduler("procesess")
@@ -442,7 +442,7 @@ def run_tasks(
     Examples
     --------
     >>> from operator import add
-    >>> from activations._dask import run_tasks
+    >>> from activations.backends.dask import run_tasks
     >>> run_tasks(add, [(1, 2), (3, 4)], scheduler="synchronous")
     [3, 7]
     """

@@ -14,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     Examples
     --------
     >>> import argparse
-    >>> from activations._cli_plot import add_arguments
+    >>> from activations.cli._plot import add_arguments
     >>> parser = argparse.ArgumentParser()
     >>> add_arguments(parser)
     >>> parser.parse_args(["relu", "-o", "f.png"]).output
@@ -35,9 +35,9 @@ def run(args: argparse.Namespace) -> int:
     ...     main(["plot", "relu", "tanh", "-o", str(pathlib.Path(tmp) / "f.png")])
     0
     """
-    from ._cli_compare import check_plot_target, write_plot
-    from ._plotting import draw_curves
-    from ._registry import default_registry
+    from .._registry import default_registry
+    from ..analysis._plots import draw_curves
+    from ._compare import check_plot_target, write_plot
 
     check_plot_target(args.output)
     registry = default_registry()

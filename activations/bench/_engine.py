@@ -84,7 +84,7 @@ class Settings:
 
     Examples
     --------
-    >>> from activations._bench import QUICK, Settings
+    >>> from activations.bench._engine import QUICK, Settings
     >>> Settings(rounds=5, min_time=0.002).rounds
     5
     >>> QUICK.rounds < Settings().rounds
@@ -130,7 +130,7 @@ def calibrate(fn: Thunk, min_time: float, clock: str = "cpu") -> int:
 
     Examples
     --------
-    >>> from activations._bench import calibrate
+    >>> from activations.bench._engine import calibrate
     >>> calibrate(lambda: None, 1e-4) > 1
     True
     >>> calibrate(lambda: sum(range(10**5)), 1e-9)
@@ -153,7 +153,7 @@ class Samples:
 
     Examples
     --------
-    >>> from activations._bench import Samples
+    >>> from activations.bench._engine import Samples
     >>> s = Samples({"floor": (1.0, 2.0, 4.0), "act": (2.0, 3.0, 8.0)})
     >>> s.median("act")
     3.0
@@ -197,7 +197,7 @@ def interleave(cases: Mapping[str, Thunk], settings: Settings = FULL) -> Samples
 
     Examples
     --------
-    >>> from activations._bench import QUICK, interleave
+    >>> from activations.bench._engine import QUICK, interleave
     >>> s = interleave({"empty": lambda: None, "sum": lambda: sum(range(1000))}, QUICK)
     >>> len(s.times["sum"]), s.ratio("sum", "empty") > 1
     (3, True)
@@ -218,7 +218,7 @@ def make_inputs(size: int, dtype: Any, *, seed: int = 0) -> tuple[Array, Array]:
     Examples
     --------
     >>> import numpy as np
-    >>> from activations._bench import make_inputs
+    >>> from activations.bench._engine import make_inputs
     >>> x, g = make_inputs(4, np.float32)
     >>> x.dtype, g.shape
     (dtype('float32'), (4,))
@@ -241,7 +241,7 @@ class Row:
 
     Examples
     --------
-    >>> from activations._bench import Row
+    >>> from activations.bench._engine import Row
     >>> row = Row(activation="relu", direction="forward", size=10, dtype="float64",
     ...           ns_per_element=1.0, floor_ratio=1.1, alloc_excess_ns=0.0)
     >>> row.to_dict()["floor_ratio"]
@@ -318,7 +318,7 @@ def bench_activation(
     --------
     >>> import numpy as np
     >>> import activations
-    >>> from activations._bench import QUICK, bench_activation
+    >>> from activations.bench._engine import QUICK, bench_activation
     >>> def plain(x, g, y, o):
     ...     return (lambda: np.maximum(x, 0, out=o)), None
     >>> fwd, bwd = bench_activation(activations.get("relu"), size=1000, dtype=np.float32,
@@ -408,7 +408,7 @@ def call_overhead(
     Examples
     --------
     >>> import activations
-    >>> from activations._bench import QUICK, call_overhead
+    >>> from activations.bench._engine import QUICK, call_overhead
     >>> result = call_overhead(activations.get("relu"), settings=QUICK)
     >>> sorted(result), sorted(result["forward"])
     (['backward', 'backward_out', 'forward', 'forward_out'], ['bound_us', 'overhead_us', 'plugin_us'])
@@ -465,7 +465,7 @@ def machine(extra: Iterable[str] = ("scipy",)) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from activations._bench import machine
+    >>> from activations.bench._engine import machine
     >>> info = machine(extra=("scipy", "no-such-distribution"))
     >>> info["cores"] >= 1, info["versions"]["no-such-distribution"]
     (True, None)

@@ -18,16 +18,16 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from ._errors import ActivationError
+from .._errors import ActivationError
 
 __all__ = ["UsageError", "build_parser", "main"]
 
 #: Subcommands implemented in their own modules: name -> (module, help).
 EXTERNAL_COMMANDS: dict[str, tuple[str, str]] = {
-    "compare": ("activations._cli_compare", "measure sparsity, bias shift, gradient flow, speed, dead units"),
-    "plot": ("activations._cli_plot", "draw f and f' into a PNG file (needs the plot extra)"),
-    "check": ("activations._cli_check", "run the conformance kit on installed activations"),
-    "bench": ("activations._cli_bench", "time activations against the memory floor and PyTorch if installed"),
+    "compare": ("activations.cli._compare", "measure sparsity, bias shift, gradient flow, speed, dead units"),
+    "plot": ("activations.cli._plot", "draw f and f' into a PNG file (needs the plot extra)"),
+    "check": ("activations.cli._check", "run the conformance kit on installed activations"),
+    "bench": ("activations.cli._bench", "time activations against the memory floor and PyTorch if installed"),
 }
 
 
@@ -82,7 +82,7 @@ def _info_dict(info: Any) -> dict[str, Any]:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from . import _registry
+    from .. import _registry
 
     reg = _registry.default_registry()
     infos = [reg.describe(name) for name in reg.names()]
@@ -97,7 +97,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from . import _registry
+    from .. import _registry
 
     info = _registry.default_registry().describe(args.name)
     if args.json:
@@ -108,7 +108,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def _cmd_plugins(args: argparse.Namespace) -> int:
-    from . import _registry
+    from .. import _registry
 
     infos = _registry.default_registry().list_plugins()
     if args.json:
@@ -149,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     >>> build_parser().parse_args(["info", "relu"]).name
     'relu'
     """
-    from ._version import __version__
+    from .._version import __version__
 
     parser = _Parser(
         prog="activations",

@@ -18,7 +18,7 @@ import numpy as np
 if TYPE_CHECKING:
     import os
 
-    from .analysis import GradientFlow, OutputStats, Settings, TrainingResult
+    from . import GradientFlow, OutputStats, Settings, TrainingResult
 
 __all__ = ["COLUMNS", "SEED_COLUMNS", "ActivationReport", "Comparison", "build_row"]
 
@@ -326,7 +326,7 @@ class Comparison:
         ...     (pathlib.Path(tmp) / "compare.png").read_bytes()[:4]
         b'\x89PNG'
         """
-        from ._plotting import draw_comparison
+        from ._plots import draw_comparison
 
         draw_comparison(self, path)
 
@@ -357,7 +357,7 @@ def build_row(
     --------
     >>> import activations
     >>> from activations import analysis
-    >>> from activations._report import build_row
+    >>> from activations.analysis._report import build_row
     >>> tanh = activations.get("tanh")
     >>> row = build_row(tanh, analysis.output_stats(tanh, samples=100), analysis.gradient_flow(tanh, depth=2),
     ...                 analysis.train(tanh, epochs=1), samples=100, seed=0)

@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     Examples
     --------
     >>> import argparse
-    >>> from activations._cli_compare import add_arguments
+    >>> from activations.cli._compare import add_arguments
     >>> parser = argparse.ArgumentParser()
     >>> add_arguments(parser)
     >>> parser.parse_args(["relu", "tanh", "--epochs", "3"]).epochs
@@ -74,13 +74,13 @@ def check_at_least(option: str, value: int, low: int) -> None:
 
     Examples
     --------
-    >>> from activations._cli_compare import check_at_least
+    >>> from activations.cli._compare import check_at_least
     >>> check_at_least("--depth", 0, 1)
     Traceback (most recent call last):
     ...
     activations.cli.UsageError: --depth must be at least 1, got 0
     """
-    from .cli import UsageError
+    from . import UsageError
 
     if value < low:
         raise UsageError(f"{option} must be at least {low}, got {value}")
@@ -95,7 +95,7 @@ def check_seeds(seeds: int | None, scheduler: str | None) -> str | None:
 
     Examples
     --------
-    >>> from activations._cli_compare import check_seeds
+    >>> from activations.cli._compare import check_seeds
     >>> check_seeds(None, None), check_seeds(3, None), check_seeds(3, "tcp://10.0.0.5:8786")
     (None, 'processes', 'tcp://10.0.0.5:8786')
     >>> check_seeds(None, "processes")
@@ -103,8 +103,8 @@ def check_seeds(seeds: int | None, scheduler: str | None) -> str | None:
     ...
     activations.cli.UsageError: --scheduler needs --seeds
     """
-    from ._dask import LOCAL_SCHEDULERS, check_scheduler, require_dask, require_distributed
-    from .cli import UsageError
+    from ..backends.dask import LOCAL_SCHEDULERS, check_scheduler, require_dask, require_distributed
+    from . import UsageError
 
     if seeds is None:
         if scheduler is not None:
@@ -136,14 +136,14 @@ def check_plot_target(path: str) -> None:
 
     Examples
     --------
-    >>> from activations._cli_compare import check_plot_target
+    >>> from activations.cli._compare import check_plot_target
     >>> check_plot_target("/no/such/dir/f.png")
     Traceback (most recent call last):
     ...
     activations.cli.UsageError: cannot write the figure '/no/such/dir/f.png': no directory '/no/such/dir'
     """
-    from ._plotting import require_matplotlib
-    from .cli import UsageError
+    from ..analysis._plots import require_matplotlib
+    from . import UsageError
 
     try:
         require_matplotlib()
@@ -159,7 +159,7 @@ def write_plot(draw: Callable[[str], None], path: str) -> None:
 
     Examples
     --------
-    >>> from activations._cli_compare import write_plot
+    >>> from activations.cli._compare import write_plot
     >>> def fail(path):
     ...     raise PermissionError(13, "Permission denied")
     >>> write_plot(fail, "f.png")
@@ -167,7 +167,7 @@ def write_plot(draw: Callable[[str], None], path: str) -> None:
     ...
     activations.cli.UsageError: cannot write the figure 'f.png': Permission denied
     """
-    from .cli import UsageError
+    from . import UsageError
 
     try:
         draw(path)
@@ -181,7 +181,7 @@ class ProgressBar:
     Examples
     --------
     >>> import io
-    >>> from activations._cli_compare import ProgressBar
+    >>> from activations.cli._compare import ProgressBar
     >>> stream = io.StringIO()
     >>> bar = ProgressBar(stream, width=10)
     >>> bar(5, 10, "relu: training")
@@ -225,9 +225,9 @@ def run(args: argparse.Namespace) -> int:
     if args.plot is not None:
         check_plot_target(args.plot)
 
-    from . import analysis
-    from ._dask import LOCAL_SCHEDULERS
-    from .cli import UsageError
+    from .. import analysis
+    from ..backends.dask import LOCAL_SCHEDULERS
+    from . import UsageError
 
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     started = time.perf_counter()

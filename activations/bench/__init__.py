@@ -1,0 +1,1 @@
+"""The timing engine of ``activations bench`` and ``benchmarks/``, and its yardsticks."""
