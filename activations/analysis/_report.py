@@ -15,10 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._plots import draw_comparison
+
 if TYPE_CHECKING:
     import os
 
-    from . import GradientFlow, OutputStats, Settings, TrainingResult
+    from ._gradient_flow import GradientFlow
+    from ._settings import Settings
+    from ._statistics import OutputStats
+    from ._training import TrainingResult
 
 __all__ = ["COLUMNS", "SEED_COLUMNS", "ActivationReport", "Comparison", "build_row"]
 
@@ -326,8 +331,6 @@ class Comparison:
         ...     (pathlib.Path(tmp) / "compare.png").read_bytes()[:4]
         b'\x89PNG'
         """
-        from ._plots import draw_comparison
-
         draw_comparison(self, path)
 
 

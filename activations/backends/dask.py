@@ -1,4 +1,4 @@
-"""Everything that touches dask: lazy activations, one-pass statistics, seeds as tasks.
+"""The dask backend: lazy activations on dask arrays, and independent calls as dask tasks.
 
 Importing this module imports no dask: `is_dask_array` recognises a dask
 array by its type's module and the ``__dask_graph__`` protocol attribute, and
@@ -12,9 +12,6 @@ extra those functions raise a `ModuleNotFoundError` that names the extra
   whole input policy (float16, integer and bool input, the ``grad_output``
   checks) applies to every block exactly as it does to an ndarray, and the
   result's dtype is the one NumPy input would give. Nothing is computed.
-* `lazy_output_stats`: the statistics of `activations.analysis.output_stats`
-  as dask reductions, computed together in one pass over the data, chunk by
-  chunk, in bounded memory.
 * `run_tasks`: independent calls (the seeds of a comparison) as dask tasks,
   on a local scheduler or a ``dask.distributed`` cluster, results in order.
 """
@@ -36,7 +33,6 @@ __all__ = [
     "MISSING_DASK",
     "check_scheduler",
     "is_dask_array",
-    "lazy_output_stats",
     "map_backward",
     "map_elementwise",
     "require_dask",
@@ -248,131 +244,6 @@ def map_backward(act: BoundActivation, x: Any, grad_output: Any, output: Any, ou
         meta=meta,
         token=f"{act.name}-backward",
     )
-
-
-# -- statistics in one pass ---------------------------------------------------
-#: Values per slice inside a chunk: f, f' and the running sums of a slice stay in cache, and a
-#: chunk of any size needs no temporary larger than a slice.
-SLICE = 1 << 16
-
-#: The partial result of a chunk (or of several, merged): counts, sums and the maximum.
-_STATS = np.dtype(
-    [
-        ("n", np.int64),
-        ("zeros", np.int64),
-        ("total", np.float64),  # sum of f(x)
-        ("mean", np.float64),  # mean of f(x): with m2, merged as Chan et al. do (no cancellation)
-        ("m2", np.float64),  # sum of (f(x) - mean)^2
-        ("grad_total", np.float64),  # sum of |f'(x)|
-        ("grad_max", np.float64),
-        ("grad_zeros", np.int64),
-    ]
-)
-
-
-def _merge(parts: list[np.ndarray[Any, Any]]) -> np.ndarray[Any, Any]:
-    """Merge partial statistics into one (a 0-d array of `_STATS`)."""
-    out = np.zeros((), dtype=_STATS)
-    out["grad_max"] = -np.inf
-    for part in parts:
-        n_a, n_b = int(out["n"]), int(part["n"])
-        if not n_b:
-            continue
-        n = n_a + n_b
-        delta = part["mean"] - out["mean"]
-        out["m2"] = out["m2"] + part["m2"] + delta * delta * (n_a * n_b / n)
-        out["mean"] = out["mean"] + delta * (n_b / n)
-        out["n"] = n
-        for name in ("zeros", "total", "grad_total", "grad_zeros"):
-            out[name] = out[name] + part[name]
-        out["grad_max"] = np.maximum(out["grad_max"], part["grad_max"])  # NaN propagates, as in np.max
-    return out
-
-
-def _flatten(parts: Any) -> list[np.ndarray[Any, Any]]:
-    """Flatten the partials of a reduction, which dask nests in lists once per axis."""
-    if isinstance(parts, list):
-        return [p for sub in parts for p in _flatten(sub)]
-    return [parts]
-
-
-def _chunk_stats(block: Any, axis: Any = None, keepdims: bool = False, *, act: Any) -> np.ndarray[Any, Any]:
-    """The partial statistics of one chunk, computed slice by slice in float64."""
-    flat = np.asarray(block).reshape(-1)
-    parts = []
-    for start in range(0, flat.size, SLICE):
-        x = flat[start : start + SLICE].astype(np.float64)
-        y = act.forward(x)
-        grad = act.derivative(x)
-        np.abs(grad, out=grad)
-        part = np.zeros((), dtype=_STATS)
-        part["n"] = x.size
-        part["zeros"] = np.count_nonzero(y == 0.0)
-        part["total"] = np.sum(y)
-        part["mean"] = part["total"] / x.size
-        y -= part["mean"]
-        part["m2"] = np.sum(np.square(y, out=y))  # not np.dot: waking BLAS threads costs more
-        part["grad_total"] = np.sum(grad)
-        part["grad_max"] = np.max(grad)
-        part["grad_zeros"] = np.count_nonzero(grad == 0.0)
-        parts.append(part)
-    return _merge(parts)
-
-
-def _combine_stats(parts: Any, axis: Any = None, keepdims: bool = False) -> np.ndarray[Any, Any]:
-    return _merge(_flatten(parts))
-
-
-def lazy_output_stats(act: BoundActivation, x: Any) -> dict[str, Any]:
-    """The fields of `activations.analysis.OutputStats` for a dask array, in one pass.
-
-    The input is measured in float64, as an ndarray is. All the statistics
-    are one dask reduction (``dask.array.reduction``): each chunk is generated
-    or read once, and worked through in slices of `SLICE` values, so memory
-    stays bounded by about one chunk per worker thread whatever the size of
-    the array, and no temporary of a chunk's size is made. Counts (sparsity,
-    zero gradients), the maximum and ``samples`` equal NumPy's exactly; the
-    mean and standard deviation are summed in another order (per slice, then
-    merged with Chan et al.'s formulas), so they agree to rounding. A shape
-    that dask does not know (after boolean indexing) is fine: the reduction
-    counts the values.
-
-    Examples
-    --------
-    >>> import dask.array as da
-    >>> import activations
-    >>> from activations.backends.dask import lazy_output_stats
-    >>> stats = lazy_output_stats(activations.get("relu"), da.from_array([-1.0, 0.0, 2.0, 3.0], chunks=2))
-    >>> stats["sparsity"], stats["mean_output"], stats["samples"]
-    (0.5, 1.25, 4)
-    """
-    da = require_dask("output_stats of a dask array")
-    x = _array(da, act, x, "x")
-    if _known(x.shape) and not x.size:
-        raise ValueError("output_stats needs at least one input value, got an empty array")
-    lazy = da.reduction(
-        x,
-        functools.partial(_chunk_stats, act=act),
-        _combine_stats,
-        combine=_combine_stats,
-        concatenate=False,
-        dtype=_STATS,
-        meta=np.empty((), dtype=_STATS),
-        name=f"{act.name}-output-stats",
-    )
-    stats = lazy.compute()
-    n = int(stats["n"])
-    if not n:
-        raise ValueError("output_stats needs at least one input value, got an empty array")
-    return {
-        "sparsity": int(stats["zeros"]) / n,
-        "mean_output": float(stats["total"]) / n,
-        "std_output": math.sqrt(float(stats["m2"]) / n) if math.isfinite(stats["m2"]) else math.nan,
-        "mean_gradient": float(stats["grad_total"]) / n,
-        "max_gradient": float(stats["grad_max"]),
-        "zero_gradient_fraction": int(stats["grad_zeros"]) / n,
-        "samples": n,
-    }
 
 
 # -- independent runs as tasks --------------------------------------------------

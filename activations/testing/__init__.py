@@ -37,10 +37,9 @@ from ._contract_checks import (
     check_shapes,
     check_special_values,
 )
+from ._gradient_checks import check_backward_finite_differences, check_backward_matches_derivative
 from ._harness import DEFAULT_DTYPES, CheckFunction
 from ._property_checks import (
-    check_backward_finite_differences,
-    check_backward_matches_derivative,
     check_identity_near_origin,
     check_kinks,
     check_monotonic,

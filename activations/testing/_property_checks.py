@@ -1,7 +1,6 @@
-"""The numerical checks of the conformance kit: backward, and the declared `Properties`.
+"""The checks of the conformance kit that test the declared `Properties`.
 
-Backward is checked against central finite differences of forward and
-against ``grad_output * derivative``. Each declared property is checked in
+Each declared property is checked in
 both directions: a property declared true must hold on the kit's grids, and
 one declared false must visibly fail
 on them (``monotonic=False`` needs a decrease, ``sparse=False`` must not have
@@ -21,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .._bound import BoundActivation
-from ._harness import Array, _call, _check, _d, _examples, _f, _fail, _fmt, _Options, _reach, _ulp, _wide_grid
+from ._harness import Array, _check, _d, _examples, _f, _fail, _fmt, _Options, _reach, _ulp, _wide_grid
 
 __all__: list[str] = []
 
@@ -114,128 +113,6 @@ def _describe_jumps(jumps: list[tuple[float, float, float]], what: str) -> str:
 
 
 # -- backward --------------------------------------------------------------------
-def _fd_points(kinks: tuple[float, ...]) -> Array:
-    mags = np.concatenate(
-        [np.geomspace(1e-4, 1.0, 13), np.linspace(1.0, 8.0, 141)[1:], [12.0, 16.0, 25.0, 40.0]]
-    )
-    x = np.concatenate([-mags[::-1], [0.0], mags]) + 1e-3 / 7  # off the round numbers kinks sit on
-    return np.concatenate([x, np.array(kinks) + 1e-2 / 3, np.array(kinks) - 1e-2 / 3])
-
-
-@_check
-def check_backward_finite_differences(act: BoundActivation, options: _Options) -> None:
-    r"""Derivative and backward agree with central finite differences of forward, in float64.
-
-    At each point x of a grid on [-40, 40] (dense near 0 and on [-8, 8]),
-    with the step :math:`h = \epsilon^{1/3} \max(1, |x|)` (about 6e-6 in
-    float64), the difference quotient :math:`(f(x+h) - f(x-h)) / 2h` must match
-    f'(x), and ``backward(x, g)`` must match ``g`` times it, within a tolerance
-    derived from the step: the truncation error :math:`h^2 |f'''| / 6`,
-    estimated from the derivative's own second difference
-    :math:`|f'(x+h) - 2 f'(x) + f'(x-h)| / 6`, times 4; plus forward's own
-    error divided by the step, :math:`\epsilon (|f(x+h)| + |f(x-h)| + 2 |x f'(x)|) / 2h`
-    (a few ulps of f, and |f'| ulp(x): the accuracy ACCURACY.md asks of forward),
-    times 16; plus 8 eps |f'(x)| and ``rtol`` |f'(x)|. Where the derivative is steep enough that the estimate
-    fails, the step is cut by 8 twice before a point is reported. Points within
-    4 steps of a declared kink are skipped (`check_kinks` covers them), as are
-    points where f overflows. Cannot prove: accuracy beyond what a difference
-    quotient resolves (about 1e-10 relative), e.g. in the tails where f'(x) is
-    below eps |f| / h; mpmath references do that.
-
-    Examples
-    --------
-    >>> from activations.testing import check_backward_finite_differences
-    >>> check_backward_finite_differences("tanh")
-    """
-    kinks = act.properties.kinks
-    x = _fd_points(kinks)
-    g = np.resize(np.array([1.0, -0.7, 2.5, -1.5, 0.3]), x.shape)
-    eps = float(np.finfo(np.float64).eps)
-    d0 = _d(act, x)
-    b0 = np.asarray(_call(act, "backward", x, g))
-    fail_d = np.ones(x.shape, bool)
-    fail_b = np.ones(x.shape, bool)
-    fd_seen = np.full(x.shape, np.nan)
-    ratio = np.zeros(x.shape)  # how far beyond the tolerance, at the first step: to show the worst points
-    for shrink in (1.0, 1 / 8, 1 / 64):
-        h = shrink * np.cbrt(eps) * np.maximum(1.0, np.abs(x))
-        xp, xm = x + h, x - h
-        step = (xp - xm) / 2  # the step actually taken, after rounding
-        fp, fm = _f(act, xp), _f(act, xm)
-        dp, dm = _d(act, xp), _d(act, xm)
-        with np.errstate(all="ignore"):
-            fd = (fp - fm) / (2 * step)
-            trunc = np.abs(dp - 2 * d0 + dm) / 6
-            # forward's own error (a few ulps of f, plus |f'| ulp(x)) divided by the step
-            rounding = eps * (np.abs(fp) + np.abs(fm) + 2 * np.abs(x * d0)) / (2 * step)
-            tol = 4 * trunc + 16 * rounding + (8 * eps + options.rtol) * np.abs(d0) + 1e-300
-            fail_d &= ~(np.abs(fd - d0) <= tol)
-            fail_b &= ~(np.abs(g * fd - b0) <= np.abs(g) * tol)
-            ratio = np.where(ratio == 0, np.abs(fd - d0) / tol, ratio)
-        fd_seen = np.where(np.isnan(fd_seen), fd, fd_seen)
-    far = np.ones(x.shape, bool)
-    for k in kinks:
-        far &= np.abs(x - k) > 4 * np.cbrt(eps) * max(1.0, abs(k))
-    with np.errstate(all="ignore"):
-        usable = far & np.isfinite(fd_seen) & np.isfinite(_f(act, x))
-    for name, bad, got, want in (
-        ("derivative", fail_d & usable, d0, fd_seen),
-        ("backward (grad_output g)", fail_b & usable, b0, g * fd_seen),
-    ):
-        if bad.any():
-            _fail(
-                f"{name} disagrees with central finite differences of forward (float64) beyond the "
-                "step's truncation and rounding error: "
-                + _examples(
-                    bad, ("x", x), ("g", g), ("finite differences", want), (name.split()[0], got), worst=ratio
-                )
-            )
-
-
-@_check
-def check_backward_matches_derivative(act: BoundActivation, options: _Options) -> None:
-    """``backward(x, g) == g * derivative(x)``, with and without ``output=forward(x)``.
-
-    Proves, in each dtype, on [-10, 10], the tails out to 1e4 and 0: backward
-    is within 8 ulps of the dtype (plus ``rtol``) of ``g * derivative(x)``
-    computed in float64 from the dtype's derivative, for ``g`` of both signs,
-    0 and 1. With ``output=`` given, this catches a backward that trades
-    accuracy for reuse (``y (1 - y)`` loses sigmoid's tails).
-
-    Examples
-    --------
-    >>> from activations.testing import check_backward_matches_derivative
-    >>> check_backward_matches_derivative("sigmoid")
-    """
-    mags = np.concatenate([np.linspace(0.0, 10.0, 201), [15.0, 20.0, 40.0, 80.0, 200.0, 800.0, 1e4]])
-    base = np.concatenate([-mags[::-1], mags, np.asarray(act.properties.kinks)])
-    for dtype in options.dtypes:
-        info = np.finfo(dtype)
-        x = np.clip(base, -float(info.max), float(info.max)).astype(dtype)
-        g = np.resize(np.array([1.0, -0.5, 0.0, 2.75, -3.0, 0.1]), x.shape).astype(dtype)
-        d = np.asarray(_call(act, "derivative", x))
-        want = g.astype(np.float64) * d.astype(np.float64)
-        y = _call(act, "forward", x)
-        for label, got in (
-            ("backward(x, g)", _call(act, "backward", x, g)),
-            ("backward(x, g, output=forward(x))", _call(act, "backward", x, g, output=y)),
-        ):
-            got64 = np.asarray(got).astype(np.float64)
-            with np.errstate(all="ignore"):
-                tol = 8 * _ulp(want, dtype) + options.rtol * np.abs(want)
-                err = np.abs(got64 - want)
-                bad = np.isfinite(want) & ~(err <= tol)
-            bad |= np.isinf(want) & (got64 != want)
-            if bad.any():
-                _fail(
-                    f"{label} in {dtype} is not g * derivative(x) within 8 ulps: "
-                    + _examples(
-                        bad, ("x", x), ("g", g), ("g * derivative", want), ("backward", got), worst=err / tol
-                    )
-                )
-
-
-# -- output range, monotonic, zero-centred, sparse --------------------------------
 def _extreme(act: BoundActivation, x: Array, y: Array, lowest: bool) -> tuple[float, float]:
     """(x, f(x)) at the grid's extreme, refined three times on 201 points between its neighbours."""
     pick = np.nanargmin if lowest else np.nanargmax
