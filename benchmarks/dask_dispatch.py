@@ -28,8 +28,7 @@ from typing import Any
 import numpy as np
 
 import activations
-from activations import _bound
-from activations.bench import _engine as _bench
+from activations import _bound, bench
 
 HOOK = "if is_dask_array("
 
@@ -90,10 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", default="relu", help="the activation (relu)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     args = parser.parse_args(argv)
-    settings = _bench.QUICK if args.quick else _bench.Settings(rounds=15, min_time=0.02)
+    settings = bench.QUICK if args.quick else bench.Settings(rounds=15, min_time=0.02)
     rows = []
     for label, (hooked, bare) in cases(args.name).items():
-        samples = _bench.interleave({"with": hooked, "without": bare}, settings)
+        samples = bench.interleave({"with": hooked, "without": bare}, settings)
         rows.append(
             {
                 "call": label,
@@ -104,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
     if args.json:
-        json.dump({"machine": _bench.machine(), "activation": args.name, "calls": rows}, sys.stdout, indent=2)
+        json.dump({"machine": bench.machine(), "activation": args.name, "calls": rows}, sys.stdout, indent=2)
         print()
         return 0
     print(

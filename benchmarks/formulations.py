@@ -36,8 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from activations.bench import _engine as _bench
-from activations.cli._bench import parse_size
+from activations import bench
 from activations.plugins._piecewise import clip
 
 Thunk = Callable[[], object]
@@ -303,24 +302,24 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown group {unknown[0]!r}; choose from {', '.join(GROUPS)}")
     TORCH = _torch()
-    quick = _bench.Settings(rounds=2, min_time=0.0005)
-    settings = quick if args.quick else _bench.Settings(rounds=9, min_time=0.01)
-    sizes = [parse_size(s) for s in (args.sizes or (["1e3"] if args.quick else ["1e5", "1e7"]))]
-    info = _bench.machine(extra=("scipy", "torch"))
+    quick = bench.Settings(rounds=2, min_time=0.0005)
+    settings = quick if args.quick else bench.Settings(rounds=9, min_time=0.01)
+    sizes = [bench.parse_size(s) for s in (args.sizes or (["1e3"] if args.quick else ["1e5", "1e7"]))]
+    info = bench.machine(extra=("scipy", "torch"))
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items() if v)
     print(f"# {info['cpu']}, {info['cores']} cores; {versions}; {info['date']}")
     print(f"# {settings.rounds} interleaved rounds of process CPU time; x floor = median of per-round ratios")
     for name in args.groups or list(GROUPS):
         for size in sizes:
             for dtype in ("float32", "float64"):
-                x, g = _bench.make_inputs(size, dtype)
+                x, g = bench.make_inputs(size, dtype)
                 o = np.empty_like(x)
                 cases: dict[str, Thunk] = {
                     "floor np.copyto(o, x)": lambda x=x, o=o: np.copyto(o, x),
                     "floor np.multiply(g, x, out=o)": lambda x=x, g=g, o=o: np.multiply(g, x, out=o),
                 }
                 cases.update(GROUPS[name](x, g, o, x.dtype.type))
-                samples = _bench.interleave(cases, settings)
+                samples = bench.interleave(cases, settings)
                 print(f"\n{name}, N = {size:g}, {dtype}")
                 for case in cases:
                     ns = samples.median(case) / size * 1e9

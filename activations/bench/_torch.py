@@ -1,8 +1,7 @@
 """PyTorch on one thread as a yardstick for the bundled activations (never a dependency).
 
 `torch_competitor` builds an `activations.bench._engine.Competitor` from an
-activation's ``config`` (parameters honoured, spellings folded by
-`activations.bench._yardsticks.canonical`): PyTorch with ``torch.set_num_threads(1)``,
+activation's ``config`` (parameters honoured, : PyTorch with ``torch.set_num_threads(1)``,
 on tensors that share memory with the NumPy arrays (``torch.from_numpy``).
 Forward calls the ``torch``/``torch._C._nn`` function with ``out=``; backward
 calls the derivative kernel autograd itself calls
@@ -19,9 +18,9 @@ from typing import Any
 from numpy.typing import NDArray
 
 from ._engine import Competitor, Thunk
-from ._yardsticks import SELU_ALPHA, SELU_SCALE, canonical
+from ._yardsticks import SELU_ALPHA, SELU_SCALE, reads
 
-__all__ = ["TORCH_NOTE", "torch_available", "torch_competitor"]
+__all__ = ["TORCH_NAMES", "TORCH_NOTE", "torch_available", "torch_competitor"]
 
 Array = NDArray[Any]
 Config = dict[str, Any]
@@ -69,8 +68,9 @@ def _torch_ops(config: Config, xt: Any, gt: Any, ot: Any) -> tuple[Thunk, Thunk 
             lambda: torch.clamp_min(xt, 0, out=ot),  # torch.relu is clamp_min(0); it has no out=
             lambda: aten.threshold_backward.grad_input(gt, yt, 0, grad_input=ot),
         )
-    if name == "leaky_relu":
-        a = config.get("negative_slope", 0.01)
+    if name in ("leaky_relu", "rrelu"):  # rrelu in evaluation mode: the mean of its slopes
+        lower, upper = config.get("lower", 1 / 8), config.get("upper", 1 / 3)
+        a = config.get("negative_slope", 0.01) if name == "leaky_relu" else (lower + upper) / 2
         return (
             lambda: nn.leaky_relu(xt, a, out=ot),
             lambda: aten.leaky_relu_backward.grad_input(gt, xt, a, False, grad_input=ot),
@@ -98,13 +98,17 @@ def _torch_ops(config: Config, xt: Any, gt: Any, ot: Any) -> tuple[Thunk, Thunk 
             lambda: nn.elu(xt, alpha, scale, input_scale, out=ot),
             lambda: aten.elu_backward.grad_input(gt, alpha, scale, input_scale, False, xt, grad_input=ot),
         )
-    if name in ("gelu", "gelu_tanh"):
-        approximate = "none" if name == "gelu" else "tanh"
+    if name == "gelu":
+        approximate = config.get("approximate", "none")
+        if approximate not in ("none", "tanh"):
+            return None
         return (
             lambda: nn.gelu(xt, approximate=approximate, out=ot),
             lambda: aten.gelu_backward.grad_input(gt, xt, approximate=approximate, grad_input=ot),
         )
     if name == "silu":
+        if config.get("beta", 1.0) != 1:
+            return None  # PyTorch's SiLU has beta = 1
         return (
             lambda: nn.silu(xt, out=ot),
             lambda: aten.silu_backward.grad_input(gt, xt, grad_input=ot),
@@ -130,12 +134,14 @@ def _torch_ops(config: Config, xt: Any, gt: Any, ot: Any) -> tuple[Thunk, Thunk 
             lambda: nn.hardtanh(xt, lo, hi, out=ot),
             lambda: aten.hardtanh_backward.grad_input(gt, xt, lo, hi, grad_input=ot),
         )
-    if name == "hardsigmoid":
+    if name == "hard_sigmoid":
+        if config.get("kind", "relu6") != "relu6":
+            return None  # PyTorch has the relu6 hard sigmoid only
         return (
             lambda: nn.hardsigmoid(xt, out=ot),
             lambda: aten.hardsigmoid_backward.grad_input(gt, xt, grad_input=ot),
         )
-    if name == "hardswish":
+    if name == "hard_swish":
         return (
             lambda: nn.hardswish(xt, out=ot),
             lambda: aten.hardswish_backward.out(gt, xt, out=ot),
@@ -185,40 +191,39 @@ def torch_competitor(config: Config) -> Competitor | None:
     >>> torch_competitor({"name": "bent_identity"}) is None
     True
     """
-    canon = canonical(config)
-    if canon is None or canon["name"] not in _TORCH_NAMES or not torch_available():
+    if config.get("name") not in TORCH_NAMES or not reads(config) or not torch_available():
         return None
-    silu_beta = canon["name"] == "silu" and canon.get("beta", 1.0) != 1
-    if silu_beta or canon.get("width", 3.0) != 3.0:
-        return None  # PyTorch has SiLU with beta = 1 and the relu6 hard sigmoid only
+    params = dict(config)
 
     def competitor(x: Array, g: Array, y: Array, o: Array) -> tuple[Thunk | None, Thunk | None]:
         torch = _torch()
-        ops = _torch_ops(canon, torch.from_numpy(x), torch.from_numpy(g), torch.from_numpy(o))
+        ops = _torch_ops(params, torch.from_numpy(x), torch.from_numpy(g), torch.from_numpy(o))
         return (None, None) if ops is None else ops
 
     return competitor
 
 
-_TORCH_NAMES = frozenset(
+#: The activations PyTorch has a kernel (or a composite F.<name>) for, by registry name (a test
+#: checks each against the registry).
+TORCH_NAMES = frozenset(
     {
         "relu",
         "leaky_relu",
+        "rrelu",
         "sigmoid",
         "tanh",
         "elu",
         "selu",
         "celu",
         "gelu",
-        "gelu_tanh",
         "silu",
         "softplus",
         "log_sigmoid",
         "mish",
         "hardtanh",
         "relu6",
-        "hardsigmoid",
-        "hardswish",
+        "hard_sigmoid",
+        "hard_swish",
         "exponential",
         "softsign",
         "tanhshrink",

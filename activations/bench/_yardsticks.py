@@ -35,7 +35,9 @@ __all__ = [
     "SCIPY_FORMULAS",
     "SELU_ALPHA",
     "SELU_SCALE",
-    "canonical",
+    "HARD_SIGMOID_WIDTHS",
+    "PARAMETERS",
+    "reads",
     "numpy_competitor",
     "scipy_competitor",
 ]
@@ -195,7 +197,16 @@ def _np_celu(c: Config, x: Array, g: Array, o: Array) -> tuple[Thunk | None, Thu
     return _np_elu_family(alpha, 1.0, 1.0 / alpha)(c, x, g, o)
 
 
-def _np_gelu(c: Config, x: Array, g: Array, o: Array) -> tuple[Thunk, Thunk]:
+def _np_gelu(c: Config, x: Array, g: Array, o: Array) -> tuple[Thunk | None, Thunk | None]:
+    approximate = c.get("approximate", "none")
+    if approximate == "tanh":
+        return _np_gelu_tanh(c, x, g, o)
+    if approximate != "none":  # GELU's sigmoid form has no plain formula here
+        return None, None
+    return _np_gelu_erf(c, x, g, o)
+
+
+def _np_gelu_erf(c: Config, x: Array, g: Array, o: Array) -> tuple[Thunk, Thunk]:
     from scipy.special import ndtr
 
     t = x.dtype.type
@@ -282,13 +293,27 @@ def _np_hardtanh(c: Config, x: Array, g: Array, o: Array) -> tuple[Thunk, Thunk]
     return (lambda: np.clip(x, lo, hi, out=o)), (lambda: np.multiply(g, (x > lo) & (x < hi), out=o))
 
 
+def _np_rrelu(c: Config, x: Array, g: Array, o: Array) -> tuple[Thunk, Thunk]:
+    """RReLU in evaluation mode is Leaky ReLU with the mean of its slope range."""
+    slope = (c.get("lower", 1 / 8) + c.get("upper", 1 / 3)) / 2
+    return _np_leaky_relu({"negative_slope": slope}, x, g, o)
+
+
+#: hard_sigmoid's kinds as the half-width of their linear part: relu6(x + 3) / 6, or Keras 2's
+#: clip(0.2 x + 0.5, 0, 1).
+HARD_SIGMOID_WIDTHS = {"relu6": 3.0, "keras2": 2.5}
+
+
 def _np_relu6(c: Config, x: Array, g: Array, o: Array) -> tuple[Thunk, Thunk]:
     return _np_hardtanh({"min_val": 0.0, "max_val": 6.0}, x, g, o)
 
 
-def _np_hardsigmoid(c: Config, x: Array, g: Array, o: Array) -> tuple[Thunk, Thunk]:
+def _np_hardsigmoid(c: Config, x: Array, g: Array, o: Array) -> tuple[Thunk | None, Thunk | None]:
     t = x.dtype.type
-    w = t(c.get("width", 3.0))  # relu6(x + 3) / 6, or clip(0.2 x + 0.5, 0, 1) with w = 2.5
+    kind = c.get("kind", "relu6")
+    if kind not in HARD_SIGMOID_WIDTHS:
+        return None, None
+    w = t(HARD_SIGMOID_WIDTHS[kind])
 
     def forward() -> object:
         r = np.add(x, w, out=o)
@@ -431,25 +456,25 @@ def _np_sparse_plus(c: Config, x: Array, g: Array, o: Array) -> tuple[Thunk, Thu
     return forward, backward
 
 
-#: name -> builder of the plain NumPy/SciPy yardstick (forward, backward).
+#: Registry name -> builder of the plain NumPy/SciPy yardstick (forward, backward).
 NUMPY_FORMULAS: dict[str, Builder] = {
     "relu": _np_relu,
     "leaky_relu": _np_leaky_relu,
+    "rrelu": _np_rrelu,
     "sigmoid": _np_sigmoid,
     "tanh": _np_tanh,
     "elu": _np_elu,
     "selu": _np_selu,
     "celu": _np_celu,
     "gelu": _np_gelu,
-    "gelu_tanh": _np_gelu_tanh,
     "silu": _np_silu,
     "softplus": _np_softplus,
     "log_sigmoid": _np_log_sigmoid,
     "mish": _np_mish,
     "hardtanh": _np_hardtanh,
     "relu6": _np_relu6,
-    "hardsigmoid": _np_hardsigmoid,
-    "hardswish": _np_hardswish,
+    "hard_sigmoid": _np_hardsigmoid,
+    "hard_swish": _np_hardswish,
     "softsign": _np_softsign,
     "softshrink": _np_softshrink,
     "hardshrink": _np_hardshrink,
@@ -518,67 +543,43 @@ SCIPY_FORMULAS: dict[str, Builder] = {
 }
 
 
-#: The parameters each yardstick reads: a config with any other parameter has no yardstick.
-_PARAMETERS: dict[str, frozenset[str]] = {
+#: The parameters the yardsticks read, by registry name: an activation whose config has any other
+#: parameter has none (a test checks every name and parameter against the registry).
+PARAMETERS: dict[str, frozenset[str]] = {
     "leaky_relu": frozenset({"negative_slope"}),
+    "rrelu": frozenset({"lower", "upper"}),
     "elu": frozenset({"alpha"}),
     "celu": frozenset({"alpha"}),
+    "gelu": frozenset({"approximate"}),
     "silu": frozenset({"beta"}),
     "softplus": frozenset({"beta"}),
     "hardtanh": frozenset({"min_val", "max_val"}),
-    "hardsigmoid": frozenset({"width"}),
+    "hard_sigmoid": frozenset({"kind"}),
     "softshrink": frozenset({"lambd"}),
     "hardshrink": frozenset({"lambd"}),
     "threshold": frozenset({"threshold", "value"}),
     "squareplus": frozenset({"b"}),
 }
-_ALIASES = {"hard_sigmoid": "hardsigmoid", "hard_swish": "hardswish", "swish": "silu"}
 
 
-def canonical(config: Config) -> Config | None:
-    """The yardsticks' name and parameters for an activation's ``config``, or None if they have none.
-
-    Folds the bundled catalogue's spellings onto one: ``gelu(approximate='tanh')``
-    is ``gelu_tanh``, ``rrelu`` (evaluation mode) is Leaky ReLU with the mean
-    slope, ``hard_sigmoid(kind=...)`` is a hard sigmoid of some half-width.
+def reads(config: Config) -> bool:
+    """Whether the yardsticks read every parameter of ``config`` (an activation's ``config``).
 
     Examples
     --------
-    >>> from activations.bench._yardsticks import canonical
-    >>> canonical({"name": "rrelu", "lower": 0.125, "upper": 0.375})
-    {'name': 'leaky_relu', 'negative_slope': 0.25}
-    >>> canonical({"name": "gelu", "approximate": "tanh"})
-    {'name': 'gelu_tanh'}
-    >>> canonical({"name": "relu", "unheard_of": 1}) is None
-    True
+    >>> from activations.bench._yardsticks import reads
+    >>> reads({"name": "leaky_relu", "negative_slope": 0.2}), reads({"name": "relu", "unheard_of": 1})
+    (True, False)
     """
-    params = {k: v for k, v in config.items() if k != "name"}
-    name = _ALIASES.get(str(config.get("name")), str(config.get("name")))
-    if name == "gelu":
-        approximate = params.pop("approximate", "none")
-        if approximate not in ("none", "tanh"):
-            return None
-        name = "gelu" if approximate == "none" else "gelu_tanh"
-    elif name == "rrelu":
-        lower, upper = params.pop("lower", 1 / 8), params.pop("upper", 1 / 3)
-        name, params = "leaky_relu", {"negative_slope": (lower + upper) / 2, **params}
-    elif name == "hardsigmoid" and "kind" in params:
-        widths = {"relu6": 3.0, "keras2": 2.5}
-        kind = params.pop("kind")
-        if kind not in widths:
-            return None
-        params["width"] = widths[kind]
-    if not set(params) <= _PARAMETERS.get(name, frozenset()):
-        return None
-    return {"name": name, **params}
+    params = set(config) - {"name"}
+    return params <= PARAMETERS.get(str(config.get("name")), frozenset())
 
 
 def _competitor(table: dict[str, Builder], config: Config) -> Competitor | None:
-    canon = canonical(config)
-    builder = None if canon is None else table.get(canon["name"])
-    if canon is None or builder is None:
+    builder = table.get(str(config.get("name")))
+    if builder is None or not reads(config):
         return None
-    params = canon
+    params = dict(config)
 
     def competitor(x: Array, g: Array, y: Array, o: Array) -> tuple[Thunk | None, Thunk | None]:
         return builder(params, x, g, o)

@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
-from collections.abc import Iterable, Sequence
-from typing import Any
 
-__all__ = ["add_arguments", "format_table", "parse_dtype", "parse_size", "run"]
+__all__ = ["add_arguments", "parse_dtype", "run"]
 
 _DTYPES = ("float32", "float64")
 
@@ -48,30 +45,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
 
 
-def parse_size(text: str) -> int:
-    """The ``--size`` value as a positive integer; ``1e5`` is accepted.
-
-    Examples
-    --------
-    >>> from activations.cli._bench import parse_size
-    >>> parse_size("1e5"), parse_size("4096")
-    (100000, 4096)
-    >>> parse_size("1.5")
-    Traceback (most recent call last):
-    ...
-    activations.cli.UsageError: --size must be a positive whole number such as 100000 or 1e5, got '1.5'
-    """
-    from . import UsageError
-
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value >= 1 and value == int(value) and value <= 2**40):
-        raise UsageError(f"--size must be a positive whole number such as 100000 or 1e5, got {text!r}")
-    return int(value)
-
-
 def parse_dtype(text: str | None) -> tuple[str, ...]:
     """The dtypes that ``--dtype`` selects (both when it is not given).
 
@@ -94,54 +67,6 @@ def parse_dtype(text: str | None) -> tuple[str, ...]:
     return (text,)
 
 
-def _ratio(value: float | None) -> str:
-    return "-" if value is None or not math.isfinite(value) else f"{value:.2f}"
-
-
-def format_table(rows: Iterable[Any], *, markdown: bool = False, competitors: Sequence[str] = ()) -> str:
-    """Render `activations.bench._engine.Row` objects as an aligned text table or a Markdown table.
-
-    Examples
-    --------
-    >>> from activations.bench._engine import Row
-    >>> from activations.cli._bench import format_table
-    >>> row = Row(activation="relu", direction="forward", size=1000, dtype="float32",
-    ...           ns_per_element=0.5, floor_ratio=1.25, alloc_excess_ns=0.01, versus={"torch": 2.0})
-    >>> print(format_table([row], markdown=True, competitors=["numpy", "torch"]))
-    | activation | dtype | N | pass | ns/el | x floor | x numpy | x torch | +alloc ns/el |
-    |---|---|---|---|---|---|---|---|---|
-    | relu | float32 | 1e3 | forward | 0.500 | 1.25 | - | 2.00 | 0.010 |
-    """
-    header = ["activation", "dtype", "N", "pass", "ns/el", "x floor"]
-    header += [f"x {c}" for c in competitors] + ["+alloc ns/el"]
-    lines = []
-    for r in rows:
-        cells = [r.activation, r.dtype, _size_label(r.size), r.direction]
-        cells += [f"{r.ns_per_element:.3f}", _ratio(r.floor_ratio)]
-        cells += [_ratio(r.versus.get(c)) for c in competitors]
-        cells.append(f"{r.alloc_excess_ns:.3f}")
-        lines.append(cells)
-    if markdown:
-        out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        out += ["| " + " | ".join(cells) + " |" for cells in lines]
-        return "\n".join(out)
-    widths = [max(len(str(c)) for c in column) for column in zip(header, *lines, strict=True)]
-    left = {0, 1, 3}  # text columns; numbers align right
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            c.ljust(w) if i in left else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
-
-    return "\n".join(line(cells) for cells in [header, *lines])
-
-
-def _size_label(size: int) -> str:
-    exponent = round(math.log10(size)) if size > 0 else 0
-    return f"1e{exponent}" if 10**exponent == size else str(size)
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``activations bench``; return the exit code.
 
@@ -155,45 +80,47 @@ def run(args: argparse.Namespace) -> int:
     ...
     0
     """
+    from ..bench import parse_size
     from . import UsageError
 
-    size = parse_size(args.size)
+    try:
+        size = parse_size(args.size)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     dtypes = parse_dtype(args.dtype)
     if args.rounds < 1:
         raise UsageError(f"--rounds must be at least 1, got {args.rounds}")
 
-    from .. import _registry
-    from ..bench import _engine as _bench
-    from ..bench import _torch as _bench_torch
-    from ..bench import _yardsticks as _bench_refs
+    import activations
+    from activations import bench
 
-    registry = _registry.default_registry()
+    registry = activations.default_registry()
     specs = args.names or registry.names()
-    activations = [registry.get(spec) for spec in specs]  # unknown names fail here, before any timing
-    settings = _bench.Settings(rounds=args.rounds, min_time=0.01)
-    with_torch = _bench_torch.torch_available()
-    finders = {"numpy": _bench_refs.numpy_competitor, "scipy": _bench_refs.scipy_competitor}
+    acts = [registry.get(spec) for spec in specs]  # unknown names fail here, before any timing
+    settings = bench.Settings(rounds=args.rounds, min_time=0.01)
+    with_torch = bench.torch_available()
+    finders = {"numpy": bench.numpy_competitor, "scipy": bench.scipy_competitor}
     if with_torch:
-        finders["torch"] = _bench_torch.torch_competitor
+        finders["torch"] = bench.torch_competitor
     labels = list(finders)
-    rows: list[_bench.Row] = []
-    for act in activations:
-        competitors: dict[str, _bench.Competitor] = {}
+    rows: list[bench.Row] = []
+    for act in acts:
+        competitors: dict[str, bench.Competitor] = {}
         for label, find in finders.items():
             if (competitor := find(act.config)) is not None:
                 competitors[label] = competitor
         for dtype in dtypes:
             print(f"timing {act!r} {dtype} N={size}", file=sys.stderr)
-            rows += _bench.bench_activation(
+            rows += bench.bench_activation(
                 act, size=size, dtype=dtype, settings=settings, competitors=competitors
             )
-    info = _bench.machine(extra=("scipy", "torch", "pluggable-activations"))
+    info = bench.machine(extra=("scipy", "torch", "pluggable-activations"))
     if args.json:
         document = {
             "settings": {"size": size, "dtypes": list(dtypes), "rounds": settings.rounds, "clock": "cpu"},
             "machine": info,
             "floors": {"forward": "np.copyto(o, x)", "backward": "np.multiply(g, x, out=o)"},
-            "torch": _bench_torch.TORCH_NOTE if with_torch else None,
+            "torch": bench.TORCH_NOTE if with_torch else None,
             "results": [r.to_dict() for r in rows],
         }
         json.dump(document, sys.stdout, indent=2, allow_nan=False)
@@ -210,8 +137,8 @@ def run(args: argparse.Namespace) -> int:
     print("# +alloc: allocating call minus out= call,")
     print("#   minus one ufunc allocation (np.positive(x) minus its out= form), ns/el: <= 0 meets the target")
     if with_torch:
-        print(f"# {_bench_torch.TORCH_NOTE}")
+        print(f"# {bench.TORCH_NOTE}")
     else:
         print("# PyTorch is not installed: no torch column")
-    print(format_table(rows, competitors=labels))
+    print(bench.format_table(rows, competitors=labels))
     return 0
