@@ -14,8 +14,14 @@ import pytest
 
 import activations
 import activations.plugins
+import activations.testing
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+# The packages import their public names on first use (activations/_lazy.py); the doctest finder
+# looks only at what is there, so load them all first.
+for _package in (activations, activations.testing):
+    for _name in _package.__all__:
+        getattr(_package, _name)
 FLAGS = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
 MODULES = sorted(
     {

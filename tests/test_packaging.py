@@ -40,3 +40,16 @@ def test_runtime_dependencies_are_numpy_pluggy_and_scipy_only():
         {r.split(">")[0].split("=")[0].split("[")[0].strip() for r in requires if "extra ==" not in r}
     )
     assert runtime == ["numpy", "pluggy", "scipy"]
+
+
+def test_python_started_in_the_checkout_finds_the_bundled_plugins():
+    """Where the quick start leaves a new user: the source folder activations/ shadows the installed one."""
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    code = "import activations; print(activations.get('relu')([-1.0, 2.0]))"
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, cwd=root
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "[0. 2.]\n", "")

@@ -382,3 +382,13 @@ def test_concurrent_first_lookups_load_once():
         t.join()
     assert len(set(results)) == 1
     assert len(reg.list_plugins()) == len(activations.DEFAULT_PLUGINS)
+
+
+def test_describe_a_spec_gives_the_properties_of_those_parameter_values(reg):
+    info = reg.describe("leaky_relu(negative_slope=0)")
+    assert info.name == "leaky_relu"
+    assert info.parameters == {"negative_slope": 0.0}
+    assert info.properties == reg.get("leaky_relu(negative_slope=0)").properties
+    assert info.properties.sparse
+    assert not reg.describe("leaky_relu").properties.sparse
+    assert reg.describe({"name": "Leaky-ReLU", "negative_slope": 0.0}) == info

@@ -19,14 +19,7 @@ __all__ = ["pytest_addoption", "pytest_collection_modifyitems"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Add ``--activations-check``.
-
-    Examples
-    --------
-    >>> import activations.testing.pytest_plugin as plugin
-    >>> plugin.pytest_addoption.__name__
-    'pytest_addoption'
-    """
+    """Add ``--activations-check`` (pytest calls this hook at start-up; nothing is imported)."""
     group = parser.getgroup("activations", "activations conformance kit")
     group.addoption(
         "--activations-check",
@@ -74,14 +67,7 @@ class _Session(pytest.Collector):
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    """Append the kit's tests when ``--activations-check`` was given; otherwise do nothing.
-
-    Examples
-    --------
-    >>> import activations.testing.pytest_plugin as plugin
-    >>> plugin.pytest_collection_modifyitems.__name__
-    'pytest_collection_modifyitems'
-    """
+    """Append the kit's tests when ``--activations-check`` was given; otherwise do nothing."""
     specs = config.getoption("activations_check", default=[])
     if not specs:
         return
