@@ -137,7 +137,8 @@ class Activation(Protocol):
 class BaseActivation:
     """Convenience base class for plugins: parameters, ``config`` and ``backward``.
 
-    A subclass sets the class attributes ``name`` and ``properties``, takes
+    A subclass sets the class attributes ``name`` and ``properties`` (or
+    defines ``properties`` as a property, where they depend on parameters), takes
     its parameters as keyword-only ``__init__`` arguments with defaults, stores
     each under an attribute of the same name, and implements ``forward`` and
     ``derivative``. ``config`` is derived from the ``__init__`` signature;
@@ -169,9 +170,13 @@ class BaseActivation:
     """
 
     name: ClassVar[str]
-    properties: ClassVar[Properties]
     formula: ClassVar[str] = ""
     _parameters: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def properties(self) -> Properties:
+        """The declared `Properties`: a class attribute, or a property where they depend on parameters."""
+        raise NotImplementedError(f"{type(self).__qualname__}.properties")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

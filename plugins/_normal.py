@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._piecewise import clip
+from activations.numerics import clip
 
 __all__ = ["gelu32", "gelu32_prime", "gelu64", "gelu64_prime"]
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -29,8 +30,7 @@ from numpy.typing import NDArray
 
 import activations
 from activations import BaseActivation, Properties
-
-from ._piecewise import clip
+from activations.numerics import clip
 
 Array = NDArray[Any]
 
@@ -95,7 +95,7 @@ class ELU(BaseActivation):
         self.alpha = alpha
 
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # depends on alpha
+    def properties(self) -> Properties:  # depends on alpha
         a = self.alpha
         return Properties(
             output_range=(-a if a > 0 else 0.0, math.inf),
@@ -228,7 +228,7 @@ class CELU(BaseActivation):
         self.alpha = alpha
 
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # depends on the sign of alpha
+    def properties(self) -> Properties:  # depends on the sign of alpha
         a = self.alpha
         return Properties(
             output_range=(-a if a > 0 else -math.inf, math.inf),
@@ -273,7 +273,7 @@ class CELU(BaseActivation):
 
 
 @activations.hookimpl
-def register_activations(register: Any) -> None:
+def register_activations(register: Callable[..., None]) -> None:
     """Register ELU, SELU and CELU (PyTorch, JAX and Keras use these names)."""
     register(ELU, name="elu")
     register(SELU, name="selu")

@@ -15,6 +15,7 @@ every finite product finite.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -116,6 +117,6 @@ class Exponential(BaseActivation):
 
 
 @activations.hookimpl
-def register_activations(register: Any) -> None:
+def register_activations(register: Callable[..., None]) -> None:
     """Register the exponential under Keras's name."""
     register(Exponential, name="exponential")

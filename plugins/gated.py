@@ -47,9 +47,9 @@ from numpy.typing import NDArray
 
 import activations
 from activations import BaseActivation, Properties
+from activations.numerics import clip
 
 from ._normal import gelu32, gelu32_prime, gelu64, gelu64_prime
-from ._piecewise import clip
 
 Array = NDArray[Any]
 
@@ -222,7 +222,7 @@ class GELU(BaseActivation):
         self.approximate = approximate
 
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # the minimum depends on the form
+    def properties(self) -> Properties:  # the minimum depends on the form
         return Properties(
             output_range=(_MIN_GELU[self.approximate], math.inf),
             monotonic=False,
@@ -377,7 +377,7 @@ class SiLU(BaseActivation):
         self.beta = beta
 
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # the minimum scales with 1 / beta
+    def properties(self) -> Properties:  # the minimum scales with 1 / beta
         return Properties(
             output_range=(_MIN_SILU / self.beta, math.inf),
             monotonic=False,
@@ -497,7 +497,7 @@ class Mish(BaseActivation):
 
 
 @activations.hookimpl
-def register_activations(register: Any) -> None:
+def register_activations(register: Callable[..., None]) -> None:
     """Register GELU, SiLU (alias swish) and Mish under PyTorch's, JAX's and Keras's names."""
     register(GELU, name="gelu")
     register(SiLU, name="silu", aliases=("swish",))

@@ -16,15 +16,16 @@ contract in a few lines:
 Kink convention (PyTorch's): ReLU'(0) = 0 and leaky_relu'(0) = negative_slope,
 i.e. the flat (inactive) side. NaN propagates through every method.
 
-Speed: the forward is NumPy's clip ufunc with an infinite upper bound and
-the derivative ``ceil(clip(x, 0, 1))``, both vectorised; see
-``activations.plugins._piecewise``. In a plugin of your own, ``np.clip`` is
-the public spelling of the same loop (about 1.5 us a call slower).
+It imports only the public API: `activations` and the building blocks of
+`activations.numerics` (``rectify`` is ``max(x, 0)`` and ``step`` the
+derivative ``[x > 0]``, both vectorised and keeping NaN), which every bundled
+plugin uses too.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -32,18 +33,9 @@ from numpy.typing import NDArray
 
 import activations
 from activations import BaseActivation, Properties
-
-from ._piecewise import ZERO, clip, step
+from activations.numerics import clip, rectify, step
 
 Array = NDArray[Any]
-
-_INFINITY = {np.dtype(np.float32): np.float32(math.inf), np.dtype(np.float64): np.float64(math.inf)}
-
-
-def _rectify(x: Array, out: Array | None) -> Array:
-    """max(x, 0); NaN stays NaN (``np.where(x > 0, x, 0)`` would make it 0) and -0.0 stays -0.0."""
-    result: Array = clip(x, ZERO[x.dtype], _INFINITY[x.dtype], out=out)
-    return result
 
 
 class ReLU(BaseActivation):
@@ -76,7 +68,7 @@ class ReLU(BaseActivation):
     )
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        return _rectify(x, out)
+        return rectify(x, out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
         return step(x, out)
@@ -116,7 +108,7 @@ class LeakyReLU(BaseActivation):
         self.negative_slope = negative_slope
 
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # depends on the slope: not a constant
+    def properties(self) -> Properties:  # depends on the slope, so a property rather than a constant
         a = self.negative_slope
         return Properties(
             output_range=(-math.inf if a > 0 else 0.0, math.inf),
@@ -132,7 +124,7 @@ class LeakyReLU(BaseActivation):
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
         a = self.negative_slope
         if a == 0:  # ReLU; a * x would turn -inf into NaN
-            return _rectify(x, out)
+            return rectify(x, out)
         if 0 < a <= 1:  # a x <= x exactly where x >= 0: one product, one maximum, no mask
             result = np.multiply(x, x.dtype.type(a), out=out)
             return np.maximum(x, result, out=result)
@@ -157,7 +149,7 @@ class LeakyReLU(BaseActivation):
 
 
 @activations.hookimpl
-def register_activations(register: Any) -> None:
+def register_activations(register: Callable[..., None]) -> None:
     """Register ReLU and Leaky ReLU under the names PyTorch, JAX and Keras use."""
     register(ReLU, name="relu", aliases=("rectifier",))
     register(LeakyReLU, name="leaky_relu", aliases=("leakyrelu", "lrelu"))

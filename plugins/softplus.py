@@ -22,6 +22,7 @@ no input raises a floating-point warning.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -29,9 +30,7 @@ from numpy.typing import NDArray
 
 import activations
 from activations import BaseActivation, Properties
-
-from ._piecewise import clip
-from .sigmoid import _exp, _sigmoid
+from activations.numerics import clip, sigmoid
 
 Array = NDArray[Any]
 
@@ -45,7 +44,8 @@ def _exp_neg_abs(x: Array, beta: float, out: Array | None) -> Array:
     bound = _EXP_ZERO / beta
     if beta > 1 and bound < float(np.finfo(x.dtype).max):  # else beta |x| cannot overflow
         clip(e, 0.0, bound, out=e)  # NaN stays NaN
-    return _exp(e, scale=-beta, out=e)
+    np.multiply(e, -beta, out=e)
+    return np.exp(e, out=e)
 
 
 class Softplus(BaseActivation):
@@ -102,7 +102,7 @@ class Softplus(BaseActivation):
         return np.add(result, ramp, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        return _sigmoid(x, scale=self.beta, out=out)
+        return sigmoid(x, scale=self.beta, out=out)
 
     def backward(
         self,
@@ -120,7 +120,7 @@ class Softplus(BaseActivation):
         passes instead of five. Not for beta > 1, where beta y could overflow.
         """
         if output is None or self.beta > 1:
-            return _sigmoid(x, scale=self.beta, grad=grad_output, out=out)
+            return sigmoid(x, scale=self.beta, grad=grad_output, out=out)
         result = np.multiply(output, -self.beta, out=out)
         np.expm1(result, out=result)  # -sigmoid(beta x), in [-1, 0]
         np.multiply(result, grad_output, out=result)
@@ -166,7 +166,7 @@ class LogSigmoid(BaseActivation):
         return np.subtract(ramp, result, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        return _sigmoid(x, scale=-1.0, out=out)
+        return sigmoid(x, scale=-1.0, out=out)
 
     def backward(
         self,
@@ -183,7 +183,7 @@ class LogSigmoid(BaseActivation):
         number |y| exp(y) / (1 - exp(y)) <= 1): three array passes instead of five.
         """
         if output is None:
-            return _sigmoid(x, scale=-1.0, grad=grad_output, out=out)
+            return sigmoid(x, scale=-1.0, grad=grad_output, out=out)
         result = np.expm1(output, out=out)  # -sigmoid(-x), in [-1, 0]
         np.multiply(result, grad_output, out=result)
         return np.negative(result, out=result)
@@ -227,7 +227,7 @@ class Squareplus(BaseActivation):
         self.b = b
 
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # b = 0 is ReLU
+    def properties(self) -> Properties:  # b = 0 is ReLU
         relu = self.b == 0
         return Properties(
             output_range=(0.0, math.inf),
@@ -383,7 +383,7 @@ class Softsign(BaseActivation):
 
 
 @activations.hookimpl
-def register_activations(register: Any) -> None:
+def register_activations(register: Callable[..., None]) -> None:
     """Register softplus, log-sigmoid, squareplus and softsign with PyTorch's, JAX's and Keras's names."""
     register(Softplus, name="softplus")
     register(LogSigmoid, name="log_sigmoid", aliases=("logsigmoid",))

@@ -18,7 +18,9 @@ import pytest
 
 import activations
 import activations.analysis
+import activations.bench
 import activations.cli
+import activations.numerics
 import activations.testing
 from activations._hooks import ActivationsSpec
 
@@ -155,9 +157,14 @@ def test_cli_reference_covers_every_subcommand_of_the_parser():
         *(("activations.testing", n) for n in activations.testing.__all__),
         *(("activations.analysis", n) for n in activations.analysis.__all__),
         *(("activations.cli", n) for n in activations.cli.__all__),
+        *(("activations.numerics", n) for n in activations.numerics.__all__),
+        *(("activations.bench", n) for n in activations.bench.__all__),
     ],
 )
 def test_every_public_name_is_in_the_api_reference(module, name):
+    if (module, name) == ("activations.numerics", "clip"):  # a ufunc: autodoc cannot read its signature
+        assert "``activations.numerics.clip`` is NumPy's clip ufunc" in (DOCS / "api.rst").read_text()
+        return
     assert (module, name) in _autosummary_entries(DOCS / "api.rst"), f"{module}.{name} is not on docs/api.rst"
 
 
@@ -167,6 +174,8 @@ def test_api_reference_lists_no_name_that_is_not_public():
         "activations.testing": set(activations.testing.__all__),
         "activations.analysis": set(activations.analysis.__all__),
         "activations.cli": set(activations.cli.__all__),
+        "activations.numerics": set(activations.numerics.__all__),
+        "activations.bench": set(activations.bench.__all__),
     }
     listed = _autosummary_entries(DOCS / "api.rst")
     assert listed

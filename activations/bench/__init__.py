@@ -4,7 +4,7 @@ Nothing here compares times taken at different moments: `interleave` runs
 every case of one measurement once per round, in an order rotated from round
 to round, and a ratio is the median over the rounds of the per-round ratio.
 `bench_activation` times one activation against the memory floor and any
-`Competitor`: the plain NumPy/SciPy formulas (`numpy_competitor`,
+competitor: the plain NumPy/SciPy formulas (`numpy_competitor`,
 `scipy_competitor`) and PyTorch on one thread (`torch_competitor`), each found
 by the activation's registry name and honouring its parameters. `format_table`
 and `parse_size` are the tables' helpers that ``benchmarks/`` shares with the
@@ -25,7 +25,6 @@ from ._engine import (
     CLOCKS,
     FULL,
     QUICK,
-    Competitor,
     Row,
     Samples,
     Settings,
@@ -35,6 +34,9 @@ from ._engine import (
     interleave,
     machine,
     make_inputs,
+)
+from ._engine import (
+    Competitor as Competitor,  # the type of a yardstick, for annotations (not in __all__: an alias)
 )
 from ._table import format_table, parse_size
 from ._torch import TORCH_NAMES, TORCH_NOTE, torch_available, torch_competitor
@@ -49,7 +51,6 @@ __all__ = [
     "SCIPY_FORMULAS",
     "TORCH_NAMES",
     "TORCH_NOTE",
-    "Competitor",
     "Row",
     "Samples",
     "Settings",
