@@ -722,7 +722,7 @@ def register(
     >>> activations.register(relu_type, name="relu", aliases=("ramp",), replace=True)
     >>> activations.get("ramp")
     relu
-    >>> activations.register(relu_type, name="relu", replace=True)  # back as it was
+    >>> activations.register(relu_type, name="relu", aliases=("rectifier",), replace=True)  # back as it was
     """
     default_registry().register(factory, name=name, aliases=aliases, replace=replace)
 

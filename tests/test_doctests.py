@@ -4,6 +4,7 @@ The examples run against the installed package (pytest's importlib mode puts no
 source folder on sys.path), so they prove what a user gets.
 """
 
+import ast
 import doctest
 import importlib
 import inspect
@@ -30,8 +31,14 @@ MODULES = sorted(
         # An editable install maps activations.plugins onto plugins/, outside activations' path.
         *(m.name for m in pkgutil.walk_packages(activations.plugins.__path__, "activations.plugins.")),
     }
-    - {"activations.testing.pytest_plugin"}  # imports pytest internals; its examples run in its own tests
+    - {"activations.testing.pytest_plugin"}  # pytest hooks: tests/test_testing.py runs them under pytester
 )
+#: Modules with no function or class of their own to show, so with no example (anything else must have one).
+NO_EXAMPLES = {
+    "activations.__main__": "runs the command line",
+    "activations._version": "one string",
+    "activations.plugins": "a package docstring",
+}
 DOCUMENTS = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
 
 
@@ -45,11 +52,39 @@ def _run(tests, name):
     return attempted
 
 
+def _find(module):
+    return doctest.DocTestFinder().find(importlib.import_module(module), module, globs={})
+
+
 @pytest.mark.parametrize("module", MODULES)
 def test_module_examples_run(module):
-    mod = importlib.import_module(module)
-    tests = doctest.DocTestFinder().find(mod, module, globs={})
-    _run(tests, module)
+    _run(_find(module), module)
+
+
+def _docstrings(module):
+    """The docstrings of a module's file: the module's, and those of every class and function in it."""
+    tree = ast.parse(pathlib.Path(importlib.import_module(module).__file__).read_text())
+    nodes = [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef | ast.FunctionDef))]
+    return [ast.get_docstring(node) or "" for node in nodes]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_module_has_an_example(module):
+    """Each module shows what it does, by the file that defines it.
+
+    A public object reports its package as its module (``activations.get`` is
+    defined in ``_registry.py``), so its examples run with the package's
+    (`test_module_examples_run`); here they count for the file that holds them.
+    """
+    examples = sum(doc.count(">>>") for doc in _docstrings(module))
+    if module in NO_EXAMPLES:
+        assert examples == 0, f"{module} has examples now: take it off NO_EXAMPLES"
+    else:
+        assert examples > 0, f"{module} has no example"
+
+
+def test_the_modules_without_examples_exist():
+    assert set(NO_EXAMPLES) <= set(MODULES)
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)

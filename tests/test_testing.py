@@ -580,6 +580,53 @@ def test_plugin_reports_the_check_message(pytester):
     )
 
 
+def test_plugin_runs_the_kit_on_every_registered_activation_with_all(pytester):
+    pytester.makepyfile("def test_one():\n    assert True\n")
+    result = pytester.runpytest_subprocess("-q", "--activations-check=all", "-k", "check_contract")
+    n = len(activations.names())
+    result.assert_outcomes(passed=n, deselected=1 + (len(CHECKS) - 1) * n)
+    listing = pytester.runpytest_subprocess("-q", "--co", "--activations-check=all")
+    ids = [line for line in listing.stdout.lines if line.startswith("activations-check::")]
+    assert len(ids) == n * len(CHECKS)
+    assert "activations-check::relu-check_contract" in ids
+    assert "activations-check::bent_identity-check_kinks" in ids  # third-party plugins too
+
+
+BAD_SIGMOID = '''
+import math
+import activations
+from activations.testing import check_activation, parametrize_with_checks
+
+class Bad(activations.BaseActivation):
+    """Claims zero-centred."""
+    name = "tb_bad_sigmoid"
+    properties = activations.Properties(output_range=(0.0, 1.0), monotonic=True,
+        zero_centered=True, sparse=False, smoothness=math.inf, saturating="both")
+    def forward(self, x, /, *, out=None):
+        return activations.get("sigmoid").plugin.forward(x, out=out)
+    def derivative(self, x, /, *, out=None):
+        return activations.get("sigmoid").plugin.derivative(x, out=out)
+
+activations.register(Bad, name="tb_bad_sigmoid")
+
+@parametrize_with_checks(["tb_bad_sigmoid"], checks=["check_zero_centered"])
+def test_conformance(activation, check):
+    check(activation)
+
+def test_whole_kit():
+    check_activation("tb_bad_sigmoid", checks=["check_zero_centered"])
+'''
+
+
+def test_a_failed_check_shows_the_user_s_frames_not_the_kit_s(pytester):
+    pytester.makepyfile(test_bad=BAD_SIGMOID)
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider", "--tb=long")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*check(activation)*", "*check_activation(*tb_bad_sigmoid*"])
+    for kit in ("_harness.py", "_runner.py", "_property_checks.py"):
+        result.stdout.no_fnmatch_line(f"*{kit}*")
+
+
 # -- the plugin authors' guide: its pytest examples run ------------------------------
 GUIDE = Path(__file__).resolve().parents[1] / "docs" / "testing-plugins.md"
 

@@ -41,6 +41,7 @@ Examples
 from ._compare import compare
 from ._digits import load_digits
 from ._gradient_flow import GradientFlow, gradient_flow
+from ._plots import figure_format, plot_curves
 from ._report import ActivationReport, Comparison
 from ._settings import Settings
 from ._statistics import OutputStats, output_stats
@@ -54,12 +55,15 @@ __all__ = [
     "Settings",
     "TrainingResult",
     "compare",
+    "figure_format",
     "gradient_flow",
     "load_digits",
     "output_stats",
+    "plot_curves",
     "train",
 ]
 
-for _name in __all__:  # the public objects report the package as their module, as NumPy's do
-    globals()[_name].__module__ = __name__
+for _name in __all__:  # the public classes and functions report the package as their module, as NumPy's do
+    if callable(globals()[_name]):
+        globals()[_name].__module__ = __name__
 del _name

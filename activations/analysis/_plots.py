@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 if TYPE_CHECKING:
     from ._report import Comparison
 
-__all__ = ["MISSING_MATPLOTLIB", "draw_comparison", "draw_curves", "require_matplotlib"]
+__all__ = ["MISSING_MATPLOTLIB", "draw_comparison", "figure_format", "plot_curves", "require_matplotlib"]
 
 MISSING_MATPLOTLIB = (
     "plotting needs matplotlib, which is not installed: pip install 'pluggable-activations[plot]'"
@@ -47,9 +48,41 @@ def _colour(i: int) -> str:
     return f"C{i % 10}"
 
 
+def figure_format(path: str | os.PathLike[str]) -> str:
+    """The file format a figure written to ``path`` gets: the one its extension names.
+
+    Raises
+    ------
+    ValueError
+        ``path`` has no extension, or one matplotlib cannot write; the message
+        lists those it can.
+    ModuleNotFoundError
+        matplotlib is not installed; the message names the ``plot`` extra.
+
+    Examples
+    --------
+    >>> from activations.analysis import figure_format
+    >>> figure_format("curves.svg"), figure_format("compare.PNG")
+    ('svg', 'png')
+    >>> figure_format("compare.docx")
+    Traceback (most recent call last):
+    ...
+    ValueError: cannot write a figure to 'compare.docx': matplotlib writes ..., pdf, ..., png, ..., svg, ...
+    """
+    _, canvas_type = require_matplotlib()
+    suffix = Path(path).suffix.lstrip(".").lower()
+    formats = sorted(canvas_type.get_supported_filetypes())
+    if suffix not in formats:
+        raise ValueError(
+            f"cannot write a figure to {os.fspath(path)!r}: matplotlib writes {', '.join(formats)}; "
+            "name the file with one of these extensions"
+        )
+    return suffix
+
+
 def _save(fig: Any, canvas_type: Any, path: str | os.PathLike[str]) -> None:
     canvas_type(fig)
-    fig.savefig(os.fspath(path), format="png", dpi=100)
+    fig.savefig(os.fspath(path), format=figure_format(path), dpi=100)
 
 
 def _curves_axes(ax_f: Any, ax_df: Any, series: Sequence[tuple[str, Any, Any, Any]]) -> None:
@@ -64,18 +97,25 @@ def _curves_axes(ax_f: Any, ax_df: Any, series: Sequence[tuple[str, Any, Any, An
         ax.legend(fontsize="small")
 
 
-def draw_curves(activations: Sequence[Any], path: str | os.PathLike[str]) -> None:
-    """Write a PNG of f (left) and f' (right) on [-5, 5] for each activation.
+def plot_curves(activations: Sequence[Any], path: str | os.PathLike[str]) -> None:
+    """Draw f (left) and f' (right) on [-5, 5] for each activation, in the format ``path`` names.
+
+    Parameters
+    ----------
+    activations : sequence of BoundActivation
+        The activations to draw (``activations.get(...)`` of each spec).
+    path : str or path-like
+        Where to write the figure; its extension chooses the format (see `figure_format`).
 
     Examples
     --------
     >>> import pathlib, tempfile
     >>> import activations
-    >>> from activations.analysis._plots import draw_curves
+    >>> from activations.analysis import plot_curves
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     draw_curves([activations.get("relu")], pathlib.Path(tmp) / "f.png")
-    ...     (pathlib.Path(tmp) / "f.png").stat().st_size > 0
-    True
+    ...     plot_curves([activations.get("relu")], pathlib.Path(tmp) / "f.svg")
+    ...     (pathlib.Path(tmp) / "f.svg").read_text()[:5]
+    '<?xml'
     """
     figure_type, canvas_type = require_matplotlib()
     x = np.linspace(-5.0, 5.0, 401)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -179,10 +179,15 @@ class Comparison:
         The seeds of a comparison over seeds; empty for a single run.
     runs : tuple of tuple of ActivationReport
         Over seeds: for each activation, its run with each seed, in order.
+    COLUMNS : tuple of (str, str)
+        Class attribute: the header and a one-line reading of each column of
+        the table, in order.
 
     Examples
     --------
-    >>> from activations.analysis import compare
+    >>> from activations.analysis import Comparison, compare
+    >>> Comparison.COLUMNS[1]
+    ('sparsity', 'fraction of outputs exactly 0 on x ~ N(0, 1): sparse codes (ReLU: 1/2)')
     >>> report = compare(["relu", "tanh"], epochs=1, samples=1000, depth=2)
     >>> sorted(report.to_dict())
     ['activations', 'settings']
@@ -194,6 +199,7 @@ class Comparison:
     activations: tuple[ActivationReport, ...]
     seeds: tuple[int, ...] = ()
     runs: tuple[tuple[ActivationReport, ...], ...] = ()
+    COLUMNS: ClassVar[tuple[tuple[str, str], ...]] = COLUMNS
 
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"settings": {...}, "activations": [...]}``, ready for ``json.dumps(allow_nan=False)``.

@@ -15,10 +15,14 @@ blurs the times.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-__all__ = ["add_arguments", "parse_dtype", "run"]
+from ._output import write_json
+from ._usage import UsageError
+
+__all__ = ["HELP", "add_arguments", "parse_dtype", "run"]
+
+HELP = "time activations against the memory floor and PyTorch if installed"
 
 _DTYPES = ("float32", "float64")
 
@@ -58,8 +62,6 @@ def parse_dtype(text: str | None) -> tuple[str, ...]:
     ...
     activations.cli.UsageError: --dtype must be float32 or float64, got 'int8'
     """
-    from . import UsageError
-
     if text is None:
         return _DTYPES
     if text not in _DTYPES:
@@ -81,7 +83,6 @@ def run(args: argparse.Namespace) -> int:
     0
     """
     from ..bench import parse_size
-    from . import UsageError
 
     try:
         size = parse_size(args.size)
@@ -123,8 +124,7 @@ def run(args: argparse.Namespace) -> int:
             "torch": bench.TORCH_NOTE if with_torch else None,
             "results": [r.to_dict() for r in rows],
         }
-        json.dump(document, sys.stdout, indent=2, allow_nan=False)
-        sys.stdout.write("\n")
+        write_json(document)
         return 0
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items() if v)
     print(f"# {info['cpu']}, {info['cores']} cores; {versions}; {info['date']}")

@@ -9,11 +9,15 @@ check, no NAME and no --all).
 from __future__ import annotations
 
 import argparse
-import json
-import sys
+import warnings
 from typing import Any
 
-__all__ = ["add_arguments", "run"]
+from ._output import write_json
+from ._usage import UsageError
+
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = "run the conformance kit on installed activations"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,7 +65,6 @@ def run(args: argparse.Namespace) -> int:
     0
     """
     import activations
-    from activations.cli import UsageError
     from activations.testing import CHECKS, check_activation
 
     if not args.names and not args.all:
@@ -71,9 +74,21 @@ def run(args: argparse.Namespace) -> int:
     unknown = [c for c in args.check or () if c not in CHECKS]
     if unknown:
         raise UsageError(f"unknown check {unknown[0]!r}; the checks are: {', '.join(CHECKS)}")
-    specs: list[Any] = activations.names() if args.all else list(args.names)
-    bound = [activations.get(spec) for spec in specs]  # every spec is valid before anything runs
-    reports = [check_activation(act, checks=args.check, on_fail=None) for act in bound]
+    registered = activations.names()  # plugins load here: a failure is a warning line on stderr
+    specs: list[Any] = registered if args.all else list(args.names)
+    bound, caught = [], []
+    for spec in specs:  # every spec is valid before anything runs
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            bound.append(activations.get(spec))
+        caught.append(seen)
+    reports = []
+    for act, seen in zip(bound, caught, strict=True):  # a plugin's own warnings go into its report
+        with warnings.catch_warnings(record=True) as more:
+            warnings.simplefilter("always")
+            reports.append(check_activation(act, checks=args.check, on_fail=None))
+        seen.extend(more)
+    messages = [sorted({f"{w.category.__name__}: {w.message}" for w in seen}) for seen in caught]
     if args.json:
         document = {
             "passed": all(r.passed for r in reports),
@@ -82,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
                     "activation": r.activation,
                     "passed": r.passed,
                     "seconds": round(r.seconds, 4),
+                    "warnings": seen,
                     "checks": [
                         {
                             "check": c.check,
@@ -92,24 +108,25 @@ def run(args: argparse.Namespace) -> int:
                         for c in r.results
                     ],
                 }
-                for r in reports
+                for r, seen in zip(reports, messages, strict=True)
             ],
         }
-        json.dump(document, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        write_json(document)
     else:
-        _print_table(reports)
+        _print_table(reports, messages)
     return 0 if all(r.passed for r in reports) else 1
 
 
-def _print_table(reports: list[Any]) -> None:
+def _print_table(reports: list[Any], caught: list[list[str]]) -> None:
     width = max(len("activation"), *(len(r.activation) for r in reports))
     print(f"{'activation':<{width}}  result  checks")
-    for r in reports:
+    for r, seen in zip(reports, caught, strict=True):
         passed = sum(c.passed for c in r.results)
         failed = ", ".join(c.check for c in r.failures)
         row = f"{r.activation:<{width}}  {'pass' if r.passed else 'FAIL':<6}  {passed}/{len(r.results)}"
         print(row + (f"  failed: {failed}" if failed else ""))
+        for warning in seen:
+            print(f"{'':<{width}}  warned: {warning}")
     failures = [c for r in reports for c in r.failures]
     if failures:
         print()

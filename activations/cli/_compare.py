@@ -15,14 +15,17 @@ every run too.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from ._output import write_json
+from ._usage import UsageError
+
 __all__ = [
+    "HELP",
     "ProgressBar",
     "add_arguments",
     "check_at_least",
@@ -31,6 +34,8 @@ __all__ = [
     "run",
     "write_plot",
 ]
+
+HELP = "measure sparsity, bias shift, gradient flow, speed, dead units"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -80,8 +85,6 @@ def check_at_least(option: str, value: int, low: int) -> None:
     ...
     activations.cli.UsageError: --depth must be at least 1, got 0
     """
-    from . import UsageError
-
     if value < low:
         raise UsageError(f"{option} must be at least {low}, got {value}")
 
@@ -104,7 +107,6 @@ def check_seeds(seeds: int | None, scheduler: str | None) -> str | None:
     activations.cli.UsageError: --scheduler needs --seeds
     """
     from ..backends.dask import LOCAL_SCHEDULERS, check_scheduler, require_dask, require_distributed
-    from . import UsageError
 
     if seeds is None:
         if scheduler is not None:
@@ -132,7 +134,8 @@ def check_plot_target(path: str) -> None:
     """Fail early, before any measurement, when the figure cannot be written.
 
     Raises a `UsageError` when matplotlib is missing (naming the ``plot``
-    extra) or when the directory of ``path`` does not exist.
+    extra), when the extension of ``path`` names no format matplotlib writes,
+    or when the directory of ``path`` does not exist.
 
     Examples
     --------
@@ -141,13 +144,16 @@ def check_plot_target(path: str) -> None:
     Traceback (most recent call last):
     ...
     activations.cli.UsageError: cannot write the figure '/no/such/dir/f.png': no directory '/no/such/dir'
+    >>> check_plot_target("f.docx")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    activations.cli.UsageError: cannot write a figure to 'f.docx': matplotlib writes ...
     """
-    from ..analysis._plots import require_matplotlib
-    from . import UsageError
+    from ..analysis import figure_format
 
     try:
-        require_matplotlib()
-    except ModuleNotFoundError as exc:
+        figure_format(path)
+    except (ModuleNotFoundError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     parent = Path(path).parent
     if not parent.is_dir():
@@ -167,8 +173,6 @@ def write_plot(draw: Callable[[str], None], path: str) -> None:
     ...
     activations.cli.UsageError: cannot write the figure 'f.png': Permission denied
     """
-    from . import UsageError
-
     try:
         draw(path)
     except OSError as exc:
@@ -227,7 +231,6 @@ def run(args: argparse.Namespace) -> int:
 
     from .. import analysis
     from ..backends.dask import LOCAL_SCHEDULERS
-    from . import UsageError
 
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     started = time.perf_counter()
@@ -247,8 +250,7 @@ def run(args: argparse.Namespace) -> int:
     if args.plot is not None:
         write_plot(report.plot, args.plot)
     if args.json:
-        json.dump(report.to_dict(), sys.stdout, indent=2, allow_nan=False, default=str)
-        sys.stdout.write("\n")
+        write_json(report.to_dict())
     else:
         print(report.to_markdown())
     elapsed = time.perf_counter() - started

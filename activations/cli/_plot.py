@@ -1,11 +1,19 @@
-"""Draw f and f' of one or more activations into a PNG file (needs the 'plot' extra)."""
+"""Draw f and f' of one or more activations into a figure file (needs the 'plot' extra).
+
+The file's extension chooses the format: png, svg, pdf, or any other that
+matplotlib writes.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-__all__ = ["add_arguments", "run"]
+from ._compare import check_plot_target, write_plot
+
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = "draw f and f' into a figure file: png, svg, pdf ... (needs the plot extra)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +29,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     'f.png'
     """
     parser.add_argument("names", nargs="+", metavar="NAME", help="activations to draw (names or specs)")
-    parser.add_argument("-o", "--output", metavar="FILE", required=True, help="the PNG file to write")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        required=True,
+        help="the figure to write; its extension names the format",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,13 +49,11 @@ def run(args: argparse.Namespace) -> int:
     ...     main(["plot", "relu", "tanh", "-o", str(pathlib.Path(tmp) / "f.png")])
     0
     """
-    from .._registry import default_registry
-    from ..analysis._plots import draw_curves
-    from ._compare import check_plot_target, write_plot
+    import activations
+    from activations.analysis import plot_curves
 
     check_plot_target(args.output)
-    registry = default_registry()
-    acts = [registry.get(name) for name in args.names]
-    write_plot(lambda path: draw_curves(acts, path), args.output)
+    acts = [activations.get(name) for name in args.names]
+    write_plot(lambda path: plot_curves(acts, path), args.output)
     print(f"wrote {args.output}", file=sys.stderr)
     return 0

@@ -19,6 +19,12 @@ says what its grid proves and what it cannot see. The same kit runs from the
 command line (``activations check NAME``) and inside any pytest run
 (``pytest --activations-check=NAME``).
 
+>>> from activations.testing import check_activation
+>>> print(check_activation("leaky_relu(negative_slope=0.2)", checks=["check_kinks", "check_monotonic"]))
+leaky_relu(negative_slope=0.2): 2 of 2 checks passed
+  pass  check_kinks
+  pass  check_monotonic
+
 Importing this package imports nothing else: each public name is imported on
 first use, so that the pytest plugin (``activations.testing.pytest_plugin``,
 which pytest loads in every run where the package is installed) costs nothing

@@ -91,6 +91,7 @@ def _check(fn: Callable[[BoundActivation, _Options], None]) -> CheckFunction:
 
     @functools.wraps(fn)
     def check(activation: Any, /, *, dtypes: Iterable[Any] = DEFAULT_DTYPES, rtol: float = 0.0) -> None:
+        __tracebackhide__ = True  # pytest shows the user's frames and the plugin's, not the kit's
         act = _bind(activation)
         options = _Options(dtypes=_dtypes(dtypes), rtol=float(rtol))
         try:
@@ -120,7 +121,15 @@ def _check(fn: Callable[[BoundActivation, _Options], None]) -> CheckFunction:
 
 # -- calling the activation ---------------------------------------------------
 def _fmt(value: Any) -> str:
-    """A number as its dtype prints it (shortest repr), e.g. ``0.1`` for float32 0.1."""
+    """A number as its dtype prints it (shortest repr), e.g. ``0.1`` for float32 0.1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from activations.testing._harness import _fmt
+    >>> _fmt(np.float32(0.1)), _fmt(np.array([1.0, -0.0]))
+    ('0.1', '[ 1., -0.]')
+    """
     v = np.asarray(value)
     if v.ndim:
         return np.array2string(v, threshold=6, separator=", ")

@@ -226,6 +226,7 @@ def check_activation(
     AssertionError: rounded: 1 of 2 checks failed
     check_zero_centered(rounded): declared zero_centered=True, but f(0) = 0.5 and f(-0) = 0.5 in float16, ...
     """
+    __tracebackhide__ = True  # pytest shows the user's test, not the kit
     import activations
 
     act = activations.get(activation)
@@ -258,6 +259,7 @@ class _Check:
         self.name, self.function, self.dtypes, self.rtol = name, function, dtypes, rtol
 
     def __call__(self, activation: Any) -> None:
+        __tracebackhide__ = True  # pytest shows the user's test, not the kit
         self.function(activation, dtypes=self.dtypes, rtol=self.rtol)
 
     def __repr__(self) -> str:

@@ -231,7 +231,7 @@ def _cell(text: str) -> str:
 
 def comparison_rst(report: Any, figure: str | None) -> str:
     """The table of an `activations.analysis.Comparison`, its settings, and its figure."""
-    from activations.analysis._report import COLUMNS
+    from activations.analysis import Comparison
 
     markdown = report.to_markdown().splitlines()
     headers = [h.strip() for h in markdown[0].strip("|").split(" | ")]
@@ -244,7 +244,9 @@ def comparison_rst(report: Any, figure: str | None) -> str:
     out += ["", "**" + markdown[settings_start] + "**", ""]
     out += [f"* {line[2:]}" for line in markdown[settings_start + 1 : columns_start] if line.startswith("- ")]
     out += ["", "**Columns**", ""]
-    out += [f"* **{headers[i]}**: {escape_bars(reading)}" for i, (_, reading) in enumerate(COLUMNS)]
+    out += [
+        f"* **{headers[i]}**: {escape_bars(reading)}" for i, (_, reading) in enumerate(Comparison.COLUMNS)
+    ]
     if figure:
         out += ["", f".. figure:: {figure}", "   :width: 100%", "", "   The figure ``--plot FILE`` writes."]
     return "\n".join(out)
