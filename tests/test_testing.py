@@ -198,6 +198,11 @@ def _wrong_derivative(self, x, /, *, out=None):
     return _fill(out, _expit(x))  # sigmoid instead of sigmoid'
 
 
+def _slightly_wrong_derivative(self, x, /, *, out=None):
+    e = np.exp(-np.abs(x))
+    return _fill(out, (1.01 * e / (1 + e) ** 2).astype(x.dtype))  # sigmoid', 1 % too large
+
+
 def _wrong_backward(self, x, grad_output, /, *, output=None, out=None):
     return _fill(out, (2 * grad_output * self.derivative(x)).astype(x.dtype))
 
@@ -251,6 +256,8 @@ class _NoRoundTrip(GoodLeaky):
 BROKEN = {
     "wrong derivative": (variant(GoodSigmoid, "kit_bad_deriv", derivative=_wrong_derivative),
                          {"check_backward_finite_differences", "check_saturating"}),
+    "derivative 1 % too large": (variant(GoodSigmoid, "kit_1pc", derivative=_slightly_wrong_derivative),
+                                 {"check_backward_finite_differences"}),
     "wrong backward": (variant(GoodSigmoid, "kit_bad_backward", backward=_wrong_backward),
                        {"check_backward_finite_differences", "check_backward_matches_derivative"}),
     "backward from output loses the tail": (
