@@ -6,8 +6,9 @@ would, computes integer and bool input in float64 and float16 in float32
 (rounding back), refuses complex, object, string and bytes input, checks
 ``out`` and ``grad_output``, and shields plugins from aliasing: a plugin never
 sees an ``out`` that shares memory with an input. The ndarray fast path comes
-first and costs a few attribute reads. Off that path, a dask array is handed
-to `activations.backends.dask`, which maps this same policy over its blocks, lazily.
+first and costs a few attribute reads. Off that path, an array of another
+library goes to its backend (`activations.backends`): a dask array is mapped
+block by block with this same policy, lazily.
 
 Large C-contiguous arrays (from ``_BLOCKED_FROM`` elements) reach the plugin
 in consecutive blocks of ``_BLOCK`` elements, so that a formula of several
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._contract import Properties
-from .backends.dask import is_dask_array, map_backward, map_elementwise
+from .backends import find as find_backend
 
 __all__ = ["BoundActivation", "format_spec"]
 
@@ -310,8 +311,9 @@ class BoundActivation:
         return result[()] if scalar else result
 
     def _apply(self, method: Any, x: Any, out: Any) -> Any:
-        if is_dask_array(x):  # dask: mapped blockwise, lazily, through this same policy (backends/dask.py)
-            return map_elementwise(self, method is self._forward, x, out)
+        backend = find_backend(x)
+        if backend is not None:  # dask ...: see activations/backends/
+            return backend.elementwise(self, method is self._forward, x, out)
         arr = self._coerce(x, "x")
         compute, result_dtype = self._compute_dtype(arr.dtype)
         if arr.dtype != compute:
@@ -337,8 +339,9 @@ class BoundActivation:
         )
 
     def _apply_backward(self, x: Any, grad_output: Any, output: Any, out: Any) -> Any:
-        if is_dask_array(x) or is_dask_array(grad_output) or is_dask_array(output):  # dask: see _apply
-            return map_backward(self, x, grad_output, output, out)
+        backend = find_backend(x, grad_output, output)
+        if backend is not None:  # dask ...: see activations/backends/
+            return backend.backward(self, x, grad_output, output, out)
         arr = self._coerce(x, "x")
         compute, result_dtype = self._compute_dtype(arr.dtype)
         if arr.dtype != compute:

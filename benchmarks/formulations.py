@@ -15,7 +15,7 @@ Findings that motivated it (2-core AMD EPYC, NumPy 2.4, N = 1e5):
 * ``np.maximum(x, 0)`` with a scalar has no SIMD loop; ``np.clip(x, 0, inf)``
   does, and is 2-2.5x faster (and keeps NaN). ``np.clip`` is a Python
   wrapper (about 1.5 us a call) around the clip ufunc, which the plugins call
-  directly (``activations.plugins._piecewise.clip``).
+  directly (``activations.numerics.clip``).
 * A step [x > 0] that keeps NaN is cheapest as ``ceil(clip(x, 0, 1))``: two
   vectorised passes, no cast of a boolean mask and no NaN scan.
 * ``np.heaviside`` is not vectorised (about 60x the copy floor), and
@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from activations import bench
-from activations.plugins._piecewise import clip
+from activations.numerics import clip
 
 Thunk = Callable[[], object]
 Group = Callable[[Any, Any, Any, Any], dict[str, Thunk]]

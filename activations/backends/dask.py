@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .._bound import BoundActivation
 
 __all__ = [
+    "BACKEND",
     "LOCAL_SCHEDULERS",
     "MISSING_DASK",
     "check_scheduler",
@@ -244,6 +245,25 @@ def map_backward(act: BoundActivation, x: Any, grad_output: Any, output: Any, ou
         meta=meta,
         token=f"{act.name}-backward",
     )
+
+
+class _Dask:
+    """The dask backend, as `activations.backends.find` returns it."""
+
+    name = "dask"
+
+    def owns(self, value: Any) -> bool:
+        return is_dask_array(value)
+
+    def elementwise(self, act: BoundActivation, forward: bool, x: Any, out: Any) -> Any:
+        return map_elementwise(act, forward, x, out)
+
+    def backward(self, act: BoundActivation, x: Any, grad_output: Any, output: Any, out: Any) -> Any:
+        return map_backward(act, x, grad_output, output, out)
+
+
+#: The dask backend (see `activations.backends.BACKENDS`).
+BACKEND = _Dask()
 
 
 # -- independent runs as tasks --------------------------------------------------

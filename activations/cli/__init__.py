@@ -47,7 +47,7 @@ def build_parser() -> Parser:
     >>> build_parser().parse_args(["info", "relu"]).name
     'relu'
     """
-    from .._version import __version__
+    from activations import __version__
 
     parser = Parser(
         prog="activations",
@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["info", "sigmiod"])  # the message goes to stderr
     2
     """
-    from .._errors import ActivationError, UnknownActivationError
+    from activations import ActivationError, UnknownActivationError
 
     args = build_parser().parse_args(argv)
     try:
@@ -102,7 +102,7 @@ def _plugin_warnings_as_lines() -> Iterator[None]:
     warning, which means nothing to a user of the command line. Other
     warnings are shown as Python shows them.
     """
-    from .._errors import PluginLoadWarning
+    from activations import PluginLoadWarning
 
     shown = warnings.showwarning
 

@@ -14,9 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .._bound import BoundActivation
-from .._contract import validate_activation
-from .._errors import ActivationError, InvalidActivationError
+from activations import ActivationError, BoundActivation, InvalidActivationError, validate_activation
+
 from ._harness import (
     _SAMPLE,
     F64,

@@ -25,7 +25,7 @@ from typing import Any, NoReturn
 import numpy as np
 from numpy.typing import NDArray
 
-from .._bound import BoundActivation
+from activations import BoundActivation
 
 __all__ = ["DEFAULT_DTYPES", "CheckFunction"]
 

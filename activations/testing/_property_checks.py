@@ -19,7 +19,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._bound import BoundActivation
+from activations import BoundActivation
+
 from ._harness import Array, _check, _d, _examples, _f, _fail, _fmt, _Options, _reach, _ulp, _wide_grid
 
 __all__: list[str] = []
