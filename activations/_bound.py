@@ -54,11 +54,39 @@ _BLOCK = 1 << 18
 _BLOCKED_FROM = 1 << 20
 
 
+#: A chunk the size of several blocks' temporaries, allocated and freed once before the first block
+#: loop: see `_in_blocks`.
+_HEAP_PRIMER = 16 * _BLOCK
+_heap_primed = False
+
+
+def _prime_the_heap() -> None:
+    """Keep the temporaries of blocks in the C heap, instead of returning them to the OS each block.
+
+    A plugin's formula allocates temporaries the size of a block (256 KiB of
+    bool to 2 MiB of float64) and frees them at the end of the block. glibc
+    serves a first large allocation with mmap, then raises its mmap threshold
+    to the largest mmapped chunk freed so far and its heap trim threshold to
+    twice that. In a fresh process the thresholds are low (128 KiB), so the
+    temporaries freed at the end of each block overflow the trim threshold,
+    the heap is trimmed, and the next block faults its pages back in: relu6's
+    backward at 1e7 float32 took 6,080 page faults a call and GELU's float64
+    116,000, and whether they happened depended on what the process had
+    allocated before. Freeing one 4 MiB chunk raises both thresholds past a
+    block's temporaries, once per process. Other C libraries are unaffected.
+    """
+    global _heap_primed
+    np.empty(_HEAP_PRIMER, dtype=np.uint8)  # allocated by mmap, freed at once
+    _heap_primed = True
+
+
 def _in_blocks(method: Any, out: Array, *inputs: Array, **options: Any) -> Array:
     """``method(*inputs, out=out, **options)`` over consecutive blocks; every array C-contiguous.
 
     ``options`` hold arrays too (``output=``), or None.
     """
+    if not _heap_primed:
+        _prime_the_heap()
     flat_out = out.reshape(-1)
     flat_inputs = [a.reshape(-1) for a in inputs]
     flat_options = {k: (None if v is None else v.reshape(-1)) for k, v in options.items()}
