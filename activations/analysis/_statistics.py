@@ -64,14 +64,18 @@ class OutputStats:
     samples: int
 
 
-def _inputs(x: ArrayLike | Sampler | None, samples: int, seed: int) -> NDArray[np.float64]:
+def _inputs(x: ArrayLike | Sampler | None, samples: int, seed: int) -> NDArray[Any]:
+    """The values to measure, flat and in their own real dtype (each slice is measured in float64)."""
     check_int("samples", samples, 1)
     check_int("seed", seed, 0)
     rng = np.random.default_rng(seed)
     if x is None:
         return rng.standard_normal(samples)
     drawn = x(rng, samples) if callable(x) else x
-    arr = np.asarray(drawn, dtype=np.float64).ravel()
+    arr = np.asarray(drawn)
+    if arr.dtype.kind not in "fiub":
+        arr = arr.astype(np.float64)  # as before: a real value of another type, or a clear error
+    arr = arr.ravel()
     if not arr.size:
         raise ValueError("output_stats needs at least one input value, got an empty array")
     return arr
@@ -124,17 +128,7 @@ def output_stats(
     if is_dask_array(x):
         return OutputStats(**lazy_output_stats(act, x))
     arr = _inputs(x, samples, seed)
-    y = act.forward(arr)
-    grad = np.abs(act.derivative(arr))
-    return OutputStats(
-        sparsity=float(np.mean(y == 0.0)),
-        mean_output=float(np.mean(y)),
-        std_output=float(np.std(y)),
-        mean_gradient=float(np.mean(grad)),
-        max_gradient=float(np.max(grad)),
-        zero_gradient_fraction=float(np.mean(grad == 0.0)),
-        samples=int(arr.size),
-    )
+    return OutputStats(**_final(_chunk_stats(arr, act=act)))
 
 
 #: Values per slice inside a chunk: f, f' and the running sums of a slice stay in cache, and a
@@ -205,6 +199,22 @@ def _chunk_stats(block: Any, axis: Any = None, keepdims: bool = False, *, act: A
     return _merge(parts)
 
 
+def _final(stats: np.ndarray[Any, Any]) -> dict[str, Any]:
+    """The fields of `OutputStats` from the merged partial statistics."""
+    n = int(stats["n"])
+    if not n:
+        raise ValueError("output_stats needs at least one input value, got an empty array")
+    return {
+        "sparsity": int(stats["zeros"]) / n,
+        "mean_output": float(stats["total"]) / n,
+        "std_output": math.sqrt(float(stats["m2"]) / n) if math.isfinite(stats["m2"]) else math.nan,
+        "mean_gradient": float(stats["grad_total"]) / n,
+        "max_gradient": float(stats["grad_max"]),
+        "zero_gradient_fraction": int(stats["grad_zeros"]) / n,
+        "samples": n,
+    }
+
+
 def _combine_stats(parts: Any, axis: Any = None, keepdims: bool = False) -> np.ndarray[Any, Any]:
     return _merge(_flatten(parts))
 
@@ -256,16 +266,4 @@ def lazy_output_stats(act: BoundActivation, x: Any) -> dict[str, Any]:
         meta=np.empty((), dtype=_STATS),
         name=f"{act.name}-output-stats",
     )
-    stats = lazy.compute()
-    n = int(stats["n"])
-    if not n:
-        raise ValueError("output_stats needs at least one input value, got an empty array")
-    return {
-        "sparsity": int(stats["zeros"]) / n,
-        "mean_output": float(stats["total"]) / n,
-        "std_output": math.sqrt(float(stats["m2"]) / n) if math.isfinite(stats["m2"]) else math.nan,
-        "mean_gradient": float(stats["grad_total"]) / n,
-        "max_gradient": float(stats["grad_max"]),
-        "zero_gradient_fraction": int(stats["grad_zeros"]) / n,
-        "samples": n,
-    }
+    return _final(lazy.compute())
