@@ -62,7 +62,7 @@ def relu(x: Any, g: Any, o: Any, t: Any) -> dict[str, Thunk]:
     def bwd_heaviside() -> object:
         return np.multiply(np.heaviside(x, zero, out=o), g, out=o)
 
-    def bwd_indicator() -> object:  # plugins/_piecewise.py: mask, cast, copy the NaNs, then * g
+    def bwd_indicator() -> object:  # activations/numerics.py: mask, cast, copy the NaNs, then * g
         np.greater(x, zero, out=mask)
         np.copyto(o, mask)
         np.copyto(o, x, where=np.isnan(x))
@@ -85,7 +85,7 @@ def relu(x: Any, g: Any, o: Any, t: Any) -> dict[str, Thunk]:
         "fwd np.clip(x, 0, inf)": lambda: np.clip(x, zero, t(np.inf), out=o),
         "fwd np.maximum(x, zeros_like(x))": lambda: np.maximum(x, np.zeros_like(x), out=o),
         "bwd heaviside(x, 0) * g [relu.py]": bwd_heaviside,
-        "bwd indicator * g [_piecewise.py]": bwd_indicator,
+        "bwd indicator * g [numerics]": bwd_indicator,
         "bwd greater(x, 0, out=float) * g": bwd_greater_float,
         "bwd ceil(clip(x, 0, 1)) * g [relu.py now]": bwd_ceil_clip,
     }
