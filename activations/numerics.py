@@ -89,9 +89,12 @@ def rectify(x: Array, out: Array | None = None) -> Array:
 
 
 def has_nan(x: Array) -> bool:
-    """Whether x holds a NaN: one reduction that propagates NaN, reading x once and allocating nothing.
+    """Whether x may hold a NaN: one reduction that propagates NaN, reading x once and allocating nothing.
 
     Cheaper than ``np.isnan(x).any()``, which writes a boolean array first.
+    For an array of another library (CuPy), True without looking: the answer
+    would wait for the device and copy to the host, and NumPy's reduction
+    has no CuPy counterpart; the caller then fixes the NaNs without asking.
 
     Examples
     --------
@@ -100,6 +103,8 @@ def has_nan(x: Array) -> bool:
     >>> has_nan(np.array([1.0, np.inf])), has_nan(np.array([1.0, np.nan])), has_nan(np.array([]))
     (False, True, False)
     """
+    if type(x) is not np.ndarray:
+        return True
     return bool(x.size) and bool(np.isnan(np.minimum.reduce(x, axis=None)))
 
 

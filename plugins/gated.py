@@ -92,9 +92,9 @@ def _in_float64(compute: Callable[[Array, Array | None], Array], x: Array, out: 
 
 def _blockwise(compute: Callable[[Array, Array | None], Array], x: Array, out: Array | None) -> Array:
     """``compute(x, out)``, on slices of ``_BLOCK`` elements when x is large, so temporaries are reused."""
-    if x.size <= 2 * _BLOCK or (out is not None and not out.flags.c_contiguous):
-        return compute(x, out)
-    result = np.empty(x.shape, x.dtype) if out is None else out
+    if x.size <= 2 * _BLOCK or type(x) is not np.ndarray or (out is not None and not out.flags.c_contiguous):
+        return compute(x, out)  # a GPU array (CuPy): one call, its kernels need no cache
+    result = np.empty_like(x) if out is None else out
     flat_x, flat_out = x.reshape(-1), result.reshape(-1)  # a view of result: it is contiguous
     for start in range(0, x.size, _BLOCK):
         compute(flat_x[start : start + _BLOCK], flat_out[start : start + _BLOCK])
@@ -287,7 +287,7 @@ def _swish_prime(x: Array, beta: float, out: Array | None) -> Array:
         near = np.flatnonzero((x > _SILU_ROOT[0] / beta) & (x < _SILU_ROOT[1] / beta))
         x_near = x.take(near)
     high = 0.5 * limit / beta
-    z = x if beta == 1 and tail is None and not x.max(initial=0.0) > high else clip(x, -limit / beta, high)
+    z = x if beta == 1 and tail is None and not (x.size and x.max() > high) else clip(x, -limit / beta, high)
     if beta != 1:
         z *= beta
     u = np.exp(z)

@@ -294,7 +294,8 @@ class Squareplus(BaseActivation):
         t = x.dtype.type
         h = np.hypot(x, t(math.sqrt(self.b)))
         d = self._half_sum(x, h, out)
-        return np.divide(t(self.b / 4), d, out=d, where=x < 0)  # NaN < 0 is False: d stays NaN
+        np.copyto(d, np.divide(t(self.b / 4), d), where=x < 0)  # NaN < 0 is False: d stays NaN
+        return d
 
     def _derivative_hypot(self, x: Array, out: Array | None) -> Array:
         """Derivative for a huge b, with ``hypot``."""
