@@ -339,7 +339,7 @@ class BoundActivation:
         return result[()] if scalar else result
 
     def _apply(self, method: Any, x: Any, out: Any) -> Any:
-        backend = find_backend(x)
+        backend = find_backend(x, out)
         if backend is not None:  # dask ...: see activations/backends/
             return backend.elementwise(self, method is self._forward, x, out)
         arr = self._coerce(x, "x")
@@ -367,7 +367,7 @@ class BoundActivation:
         )
 
     def _apply_backward(self, x: Any, grad_output: Any, output: Any, out: Any) -> Any:
-        backend = find_backend(x, grad_output, output)
+        backend = find_backend(x, grad_output, output, out)
         if backend is not None:  # dask ...: see activations/backends/
             return backend.backward(self, x, grad_output, output, out)
         arr = self._coerce(x, "x")

@@ -94,7 +94,7 @@ def test_all_checks_every_registered_activation(capsys):
         (["check"], "activations: error: name at least one activation, or pass --all"),
         (["check", "relu", "--all"], "activations: error: give either NAME... or --all, not both"),
         (["check", "relu", "--check", "check_typo"],
-         "activations: error: unknown check 'check_typo'; the checks are: " + ", ".join(CHECKS)),
+         f"activations: error: unknown check 'check_typo'; the checks are: {', '.join(CHECKS)}, or none"),
         (["check", "leaky_relu(slope=2)"],
          "activations: error: leaky_relu() got an unknown parameter 'slope'; accepted: negative_slope=0.01"),
     ],

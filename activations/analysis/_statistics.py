@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..backends.cupy import speaks_numpy_protocols
 from ..backends.dask import is_dask_array, require_dask
 from ._settings import check_int, resolve
 
@@ -97,7 +98,8 @@ def output_stats(
         draws from a distribution of your choice with that generator; an array
         is used as given (flattened, in float64). A dask array is measured
         the same way, lazily: every statistic is a dask reduction and all are
-        computed together in one pass over its chunks, in bounded memory.
+        computed together in one pass over its chunks, in bounded memory. A
+        CuPy array is measured on its device; only the statistics come back.
     samples : int
         How many values to draw when ``x`` is None or a callable.
     seed : int
@@ -127,6 +129,8 @@ def output_stats(
     act = resolve(activation)
     if is_dask_array(x):
         return OutputStats(**lazy_output_stats(act, x))
+    if speaks_numpy_protocols(x):  # CuPy: computed on the device, only the numbers come back
+        return OutputStats(**_final(_device_stats(x, act)))
     arr = _inputs(x, samples, seed)
     return OutputStats(**_final(_chunk_stats(arr, act=act)))
 
@@ -197,6 +201,32 @@ def _chunk_stats(block: Any, axis: Any = None, keepdims: bool = False, *, act: A
         part["grad_zeros"] = np.count_nonzero(grad == 0.0)
         parts.append(part)
     return _merge(parts)
+
+
+def _device_stats(x: Any, act: Any) -> np.ndarray[Any, Any]:
+    """The statistics of an array on a GPU (CuPy), computed there in float64: eight numbers come back.
+
+    Whole-array passes: a GPU needs large kernels, not the CPU's cache-sized slices.
+    """
+    if x.dtype.kind not in "fiub":
+        raise TypeError(f"{act.name}: x must be real, got dtype {x.dtype} from {type(x).__name__}")
+    flat = x.reshape(-1).astype(np.float64)
+    stats = np.zeros((), dtype=_STATS)
+    stats["n"] = flat.size
+    if not flat.size:
+        return stats
+    y = act.forward(flat)
+    grad = np.abs(act.derivative(flat))
+    stats["zeros"] = int(np.count_nonzero(y == 0.0))
+    total = np.sum(y)
+    stats["total"] = float(total)
+    stats["mean"] = float(total) / flat.size
+    y -= stats["mean"].item()
+    stats["m2"] = float(np.sum(np.square(y, out=y)))
+    stats["grad_total"] = float(np.sum(grad))
+    stats["grad_max"] = float(np.max(grad))
+    stats["grad_zeros"] = int(np.count_nonzero(grad == 0.0))
+    return stats
 
 
 def _final(stats: np.ndarray[Any, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Array types beyond NumPy that the bound activation hands their inputs to: dask today.
+"""Array types beyond NumPy that the bound activation hands their inputs to: dask and CuPy.
 
 The bound activation takes the NumPy fast path first; off it, `find` asks
 each backend of `BACKENDS`, in order, whether it owns one of the inputs. A
@@ -7,7 +7,8 @@ module and a protocol attribute), so that ``import activations`` imports
 none of them, and a NumPy call pays a few attribute reads for the question.
 A backend that owns an input computes the activation on it with the bound
 activation's own policy: a dask array is mapped block by block, lazily
-(`activations.backends.dask`).
+(`activations.backends.dask`); a CuPy array goes to the plugin as it is and
+is computed on its device (`activations.backends.cupy`).
 
 Examples
 --------
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from . import dask
+from . import cupy, dask
 
 if TYPE_CHECKING:
     from .. import BoundActivation
@@ -55,7 +56,7 @@ class Backend(Protocol):
 
 
 #: The backends, in the order they are asked.
-BACKENDS: tuple[Backend, ...] = (dask.BACKEND,)
+BACKENDS: tuple[Backend, ...] = (dask.BACKEND, cupy.BACKEND)
 
 
 def find(*values: Any) -> Backend | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+import numpy as np
 from numpy.typing import NDArray
 
 from ._engine import Competitor, Thunk
@@ -184,7 +185,10 @@ def _torch_ops(config: Config, xt: Any, gt: Any, ot: Any) -> tuple[Thunk, Thunk 
 def torch_competitor(config: Config) -> Competitor | None:
     """PyTorch's one-thread kernels for the activation ``config`` describes, or None.
 
-    None when PyTorch is not installed or has no kernel for it.
+    None when PyTorch is not installed or has no kernel for it. The competitor
+    works on the very arrays it is given: NumPy arrays through
+    ``torch.from_numpy``, GPU arrays (CuPy) through DLPack, so that on a GPU
+    it times PyTorch CUDA on the same memory.
 
     Examples
     --------
@@ -198,7 +202,11 @@ def torch_competitor(config: Config) -> Competitor | None:
 
     def competitor(x: Array, g: Array, y: Array, o: Array) -> tuple[Thunk | None, Thunk | None]:
         torch = _torch()
-        ops = _torch_ops(params, torch.from_numpy(x), torch.from_numpy(g), torch.from_numpy(o))
+
+        def tensor(a: Any) -> Any:
+            return torch.from_numpy(a) if isinstance(a, np.ndarray) else torch.from_dlpack(a)
+
+        ops = _torch_ops(params, tensor(x), tensor(g), tensor(o))
         return (None, None) if ops is None else ops
 
     return competitor

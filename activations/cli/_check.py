@@ -9,6 +9,7 @@ check, no NAME and no --all).
 from __future__ import annotations
 
 import argparse
+import importlib
 import warnings
 from typing import Any
 
@@ -29,8 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     >>> from activations.cli._check import add_arguments
     >>> parser = argparse.ArgumentParser()
     >>> add_arguments(parser)
-    >>> parser.parse_args(["relu", "--check", "check_kinks"]).check
-    ['check_kinks']
+    >>> parser.parse_args(["relu", "--check", "check_kinks", "--backend", "stand-in"]).backend
+    ['stand-in']
     """
     parser.add_argument(
         "names", nargs="*", metavar="NAME",
@@ -42,6 +43,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--check", action="append", metavar="CHECK",
         help="run only this check (repeatable), e.g. check_kinks; default: all of them",
+    )  # fmt: skip
+    parser.add_argument(
+        "--backend", action="append", metavar="BACKEND", choices=("stand-in", "cupy"),
+        help="also check on this array backend against NumPy (repeatable): 'stand-in' (a CPU stand-in "
+        "for a GPU array, anywhere) or 'cupy' (needs CuPy and a GPU); with --check none, only that",
     )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print one JSON document")
 
@@ -71,9 +77,15 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("name at least one activation, or pass --all")
     if args.names and args.all:
         raise UsageError("give either NAME... or --all, not both")
-    unknown = [c for c in args.check or () if c not in CHECKS]
+    checks = [] if args.check == ["none"] else args.check
+    unknown = [c for c in checks or () if c not in CHECKS]
     if unknown:
-        raise UsageError(f"unknown check {unknown[0]!r}; the checks are: {', '.join(CHECKS)}")
+        raise UsageError(f"unknown check {unknown[0]!r}; the checks are: {', '.join(CHECKS)}, or none")
+    backends = tuple(dict.fromkeys(args.backend or ()))
+    if checks == [] and not backends:
+        raise UsageError("--check none runs nothing without --backend")
+    if "cupy" in backends:
+        _require_cupy()
     registered = activations.names()  # plugins load here: a failure is a warning line on stderr
     specs: list[Any] = registered if args.all else list(args.names)
     bound, caught = [], []
@@ -86,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     for act, seen in zip(bound, caught, strict=True):  # a plugin's own warnings go into its report
         with warnings.catch_warnings(record=True) as more:
             warnings.simplefilter("always")
-            reports.append(check_activation(act, checks=args.check, on_fail=None))
+            reports.append(check_activation(act, checks=checks, on_fail=None, backends=backends))
         seen.extend(more)
     messages = [sorted({f"{w.category.__name__}: {w.message}" for w in seen}) for seen in caught]
     if args.json:
@@ -115,6 +127,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_table(reports, messages)
     return 0 if all(r.passed for r in reports) else 1
+
+
+def _require_cupy() -> None:
+    """A usage error naming the package when CuPy, or a GPU for it, is missing."""
+    try:
+        found = importlib.import_module("cupy").cuda.runtime.getDeviceCount()
+    except Exception as exc:
+        why = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        raise UsageError(
+            f"--backend cupy needs CuPy and a CUDA device: pip install cupy-cuda12x "
+            f"(the wheel for your CUDA version); {why}"
+        ) from None
+    if found < 1:
+        raise UsageError("--backend cupy needs a CUDA device; CuPy found none")
 
 
 def _print_table(reports: list[Any], caught: list[list[str]]) -> None:

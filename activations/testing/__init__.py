@@ -40,6 +40,7 @@ __all__ = [
     "DEFAULT_DTYPES",
     "CheckReport",
     "CheckResult",
+    "StandInArray",
     "check_activation",
     "check_backward_finite_differences",
     "check_backward_matches_derivative",
@@ -50,6 +51,7 @@ __all__ = [
     "check_layouts",
     "check_monotonic",
     "check_no_mutation",
+    "check_on_backend",
     "check_out",
     "check_output_range",
     "check_saturating",
@@ -67,6 +69,8 @@ _EXPORTS = {
         ("CHECKS", "CheckReport", "CheckResult", "check_activation", "parametrize_with_checks"), "._runner"
     ),
     "DEFAULT_DTYPES": "._harness",
+    "StandInArray": "._stand_in",
+    "check_on_backend": "._backend_checks",
     **dict.fromkeys(
         (
             "check_contract",
@@ -98,6 +102,7 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
+    from ._backend_checks import check_on_backend
     from ._contract_checks import (
         check_contract,
         check_dtypes,
@@ -120,5 +125,6 @@ if TYPE_CHECKING:
         check_zero_centered,
     )
     from ._runner import CHECKS, CheckReport, CheckResult, check_activation, parametrize_with_checks
+    from ._stand_in import StandInArray
 else:
     __getattr__, __dir__ = attach(__name__, _EXPORTS)

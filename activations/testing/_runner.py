@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
+from ._backend_checks import check_on_backend
 from ._contract_checks import (
     check_contract,
     check_dtypes,
@@ -164,6 +166,7 @@ def check_activation(
     dtypes: Iterable[Any] = DEFAULT_DTYPES,
     rtol: float = 0.0,
     on_fail: Literal["raise"] | None = "raise",
+    backends: Iterable[str] = (),
 ) -> CheckReport:
     """Run the conformance kit on one activation.
 
@@ -183,6 +186,10 @@ def check_activation(
         Relative tolerance allowed on top of the one each numerical comparison
         derives from its step and from rounding (finite differences, backward
         against the derivative, each dtype against float64).
+    backends : iterable of str
+        Array backends to check the activation on as well, against NumPy
+        (`check_on_backend`): ``"stand-in"`` (the CPU stand-in for a GPU
+        array) or ``"cupy"``; each adds one result, ``check_on_backend[NAME]``.
     on_fail : {"raise", None}
         ``"raise"``: raise one `AssertionError` listing every failed check.
         None: return the report whatever the outcome (the command line does).
@@ -231,7 +238,12 @@ def check_activation(
 
     act = activations.get(activation)
     results = []
-    for name, check in _select(checks):
+    if isinstance(backends, str):
+        backends = (backends,)
+    selected = _select(checks) + [
+        (f"check_on_backend[{b}]", functools.partial(check_on_backend, backend=b)) for b in backends
+    ]
+    for name, check in selected:
         start = time.perf_counter()
         try:
             check(act, dtypes=dtypes, rtol=rtol)
