@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._contract import Properties
+from ._lazy import public
 from .backends import find as find_backend
 
 __all__ = ["BoundActivation", "format_spec"]
@@ -134,6 +135,7 @@ def format_spec(config: dict[str, Any]) -> str:
     return f"{config['name']}({params})" if params else str(config["name"])
 
 
+@public("activations")
 class BoundActivation:
     """An activation as users hold it: a plugin plus the core's input policy.
 
@@ -287,6 +289,60 @@ class BoundActivation:
                 return out
         return self._apply_backward(x, grad_output, output, out)
 
+    @property
+    def learnable(self) -> tuple[str, ...]:
+        """The names of the parameters that can be learned (``()`` when none can)."""
+        return tuple(getattr(self.plugin, "learnable", ()))
+
+    def parameter_backward(self, x: Any, grad_output: Any, /, *, output: Any = None) -> dict[str, Any]:
+        """For each learnable parameter theta, the sum over all elements of ``grad_output * df/dtheta``.
+
+        The gradient of a loss with respect to the activation's parameters,
+        given ``grad_output``, its gradient with respect to f(x); the input
+        policy is that of `backward`. Returns ``{}`` when nothing is
+        learnable.
+
+        Returns
+        -------
+        dict of str to float
+            One Python float per learnable parameter for NumPy input; a lazy
+            0-d dask array per parameter for a dask input (``.compute()`` it);
+            a 0-d array on the device for a CuPy input.
+
+        Examples
+        --------
+        >>> import activations
+        >>> prelu = activations.get("prelu(weight=0.25)")
+        >>> prelu.learnable
+        ('weight',)
+        >>> prelu.parameter_backward([-2.0, -1.0, 3.0], [1.0, 0.5, 1.0])  # sum of g * min(x, 0)
+        {'weight': -2.5}
+        >>> activations.get("relu").parameter_backward([1.0], [1.0])
+        {}
+        """
+        names = self.learnable
+        if not names:
+            return {}
+        backend = find_backend(x, grad_output, output)
+        if backend is not None:  # dask: a lazy reduction; CuPy: on the device
+            return backend.parameter_backward(self, x, grad_output, output)
+        arr, grad, output, _ = self._backward_operands(x, grad_output, output)
+        if not arr.shape:
+            arr, grad = arr.reshape(1), grad.reshape(1)
+            output = None if output is None else output.reshape(1)
+        sums = self.plugin.parameter_backward(arr, grad, output=output)
+        return {name: float(self._parameter_sum(sums, name)) for name in names}
+
+    def _parameter_sum(self, sums: Any, name: str) -> Any:
+        """The plugin's sum for ``name``, or a TypeError saying what it returned instead."""
+        try:
+            return sums[name]
+        except (KeyError, TypeError, IndexError):
+            raise TypeError(
+                f"{self.name}: parameter_backward returned {sums!r}; it must give a sum for each "
+                f"learnable parameter: {', '.join(self.learnable)}"
+            ) from None
+
     # -- the policy --------------------------------------------------------
     def _coerce(self, value: Any, role: str) -> Array:
         """``value`` as an ndarray of a real dtype, or a TypeError naming what it was."""
@@ -366,10 +422,14 @@ class BoundActivation:
             result.reshape(shape), out, into_out and result is target, result_dtype, not shape and out is None
         )
 
-    def _apply_backward(self, x: Any, grad_output: Any, output: Any, out: Any) -> Any:
-        backend = find_backend(x, grad_output, output, out)
-        if backend is not None:  # dask ...: see activations/backends/
-            return backend.backward(self, x, grad_output, output, out)
+    def _backward_operands(
+        self, x: Any, grad_output: Any, output: Any
+    ) -> tuple[Array, Array, Array | None, np.dtype[Any]]:
+        """x, grad_output and output in the dtype the plugin computes in, checked; and the result's dtype.
+
+        A float16 (or integer) ``output`` holds less than the plugin would
+        compute from x: using it would cost accuracy, so it is dropped (None).
+        """
         arr = self._coerce(x, "x")
         compute, result_dtype = self._compute_dtype(arr.dtype)
         if arr.dtype != compute:
@@ -387,9 +447,15 @@ class BoundActivation:
             given = self._coerce(output, "output")
             if given.shape != shape:
                 raise ValueError(f"{self.name}: output has shape {given.shape}, x has shape {shape}")
-            # A float16 (or integer) output holds less than the plugin would compute from x:
-            # using it would cost accuracy, so it is dropped.
             output = given if given.dtype == compute else None
+        return arr, grad, output, result_dtype
+
+    def _apply_backward(self, x: Any, grad_output: Any, output: Any, out: Any) -> Any:
+        backend = find_backend(x, grad_output, output, out)
+        if backend is not None:  # dask ...: see activations/backends/
+            return backend.backward(self, x, grad_output, output, out)
+        arr, grad, output, result_dtype = self._backward_operands(x, grad_output, output)
+        compute, shape = arr.dtype, arr.shape
         target: Array | None = None
         if out is not None:
             out = self._check_out(out, result_dtype, shape)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pluggy
 
 from ._hooks import PROJECT, ActivationsSpec
+from ._lazy import public
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ ENTRY_POINT_GROUP = "activations"
 DISTRIBUTION = "pluggable-activations"
 
 
+@public("activations")
 @dataclass(frozen=True, kw_only=True)
 class PluginInfo:
     """One plugin as ``activations plugins`` lists it.

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._lazy import public
+
 __all__ = [
     "ActivationError",
     "ActivationWarning",
@@ -29,6 +31,7 @@ __all__ = [
 ]
 
 
+@public("activations")
 class ActivationError(Exception):
     """Base class of every error raised by this library.
 
@@ -43,6 +46,7 @@ class ActivationError(Exception):
     """
 
 
+@public("activations")
 class UnknownActivationError(ActivationError, LookupError):
     """No activation is registered under the requested name.
 
@@ -85,6 +89,7 @@ class UnknownActivationError(ActivationError, LookupError):
         self.failures = failures
 
 
+@public("activations")
 class DuplicateActivationError(ActivationError, ValueError):
     """A name or alias is already registered by another provider.
 
@@ -123,6 +128,7 @@ class DuplicateActivationError(ActivationError, ValueError):
         self.existing_provider = existing_provider
 
 
+@public("activations")
 class InvalidActivationError(ActivationError, TypeError):
     """An object registered as an activation does not meet the contract.
 
@@ -141,6 +147,7 @@ class InvalidActivationError(ActivationError, TypeError):
     """
 
 
+@public("activations")
 class InvalidSpecError(ActivationError, ValueError):
     """A spec could not be turned into an activation.
 
@@ -170,6 +177,7 @@ class InvalidSpecError(ActivationError, ValueError):
         self.spec = spec
 
 
+@public("activations")
 class ActivationWarning(UserWarning):
     """Base class of every warning issued by this library.
 
@@ -181,6 +189,7 @@ class ActivationWarning(UserWarning):
     """
 
 
+@public("activations")
 class PluginLoadWarning(ActivationWarning):
     """A plugin failed to import or register and was skipped.
 

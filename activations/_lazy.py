@@ -1,5 +1,8 @@
 """Lazy public names for a package (Scientific Python's SPEC 1): each is imported on first use.
 
+Also `public`, which makes a public object report the package users import
+it from as its module, as NumPy's ``set_module`` does.
+
 ``import activations`` (and ``import activations.testing``, which the pytest
 plugin does in every pytest run) then costs nothing: NumPy, pluggy and the
 core are imported by the first lookup of a public name, which also stores
@@ -10,20 +13,40 @@ attribute reads.
 from __future__ import annotations
 
 import importlib
-import inspect
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["attach"]
+__all__ = ["attach", "public"]
+
+T = TypeVar("T")
+
+
+def public(package: str) -> Callable[[T], T]:
+    """Decorator: the class or function reports ``package`` as its ``__module__``.
+
+    Examples
+    --------
+    >>> from activations._lazy import public
+    >>> @public("activations")
+    ... def helper():
+    ...     pass
+    >>> helper.__module__
+    'activations'
+    """
+
+    def mark(obj: T) -> T:
+        obj.__module__ = package
+        return obj
+
+    return mark
 
 
 def attach(package: str, exports: Mapping[str, str]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """``(__getattr__, __dir__)`` for ``package``, whose public ``name`` is defined in ``exports[name]``.
 
     ``exports`` maps each public name to the module (relative to ``package``)
-    that defines it. A class or function loaded this way reports ``package``
-    as its ``__module__``, as NumPy's public objects do.
+    that defines it (and marks the object `public` in ``package``).
 
     Examples
     --------
@@ -32,8 +55,8 @@ def attach(package: str, exports: Mapping[str, str]) -> tuple[Callable[[str], An
     >>> demo = types.ModuleType("demo")
     >>> sys.modules["demo"] = demo
     >>> demo.__getattr__, demo.__dir__ = attach("demo", {"dumps": "json"})
-    >>> demo.dumps([1]), demo.dumps.__module__, "dumps" in vars(demo)
-    ('[1]', 'demo', True)
+    >>> demo.dumps([1]), "dumps" in vars(demo)
+    ('[1]', True)
     >>> del sys.modules["demo"]
     """
 
@@ -43,8 +66,6 @@ def attach(package: str, exports: Mapping[str, str]) -> tuple[Callable[[str], An
         except KeyError:
             raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
         value = getattr(importlib.import_module(module, package), name)
-        if inspect.isclass(value) or inspect.isfunction(value):
-            value.__module__ = package
         setattr(sys.modules[package], name, value)
         return value
 

@@ -29,6 +29,7 @@ from ._errors import (
     PluginLoadWarning,
     UnknownActivationError,
 )
+from ._lazy import public
 from ._spec import fold, parse_spec
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ __all__ = [
 _CANONICAL = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
+@public("activations")
 @dataclass(frozen=True, kw_only=True)
 class ActivationInfo:
     """What the registry knows of one activation; ``str()`` gives a readable block.
@@ -58,8 +60,8 @@ class ActivationInfo:
     --------
     >>> import activations
     >>> info = activations.describe("Leaky-ReLU")
-    >>> info.name, info.parameters
-    ('leaky_relu', {'negative_slope': 0.01})
+    >>> info.name, info.parameters, info.learnable
+    ('leaky_relu', {'negative_slope': 0.01}, ('negative_slope',))
     >>> print(str(info).splitlines()[0])
     leaky_relu: Leaky ReLU: x for x >= 0, negative_slope * x below.
     """
@@ -73,6 +75,7 @@ class ActivationInfo:
     distribution: str | None
     version: str | None
     formula: str = ""
+    learnable: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         p = self.properties
@@ -88,6 +91,7 @@ class ActivationInfo:
             *([f"  formula:     {self.formula}"] if self.formula else []),
             f"  aliases:     {', '.join(self.aliases) or 'none'}",
             f"  parameters:  {params}",
+            *([f"  learnable:   {', '.join(self.learnable)}"] if self.learnable else []),
             f"  range:       ({lo:g}, {hi:g})",
             f"  monotonic: {p.monotonic}; zero-centred: {p.zero_centered}; sparse: {p.sparse}; "
             f"identity near 0: {p.identity_near_origin}",
@@ -144,6 +148,7 @@ class _Entry:
     distribution: str | None
     version: str | None
     parameters: dict[str, Any] | None
+    learnable: tuple[str, ...]
     properties: Properties
     summary: str
     formula: str
@@ -194,6 +199,7 @@ class _Entry:
             distribution=self.distribution,
             version=self.version,
             formula=self.formula,
+            learnable=self.learnable,
         )
 
 
@@ -233,6 +239,20 @@ def _make_entry(
         raise InvalidActivationError(
             f"plugin {provider!r}: aliases must be a tuple of names, got {aliases!r}"
         )
+    parameters = _parameters(factory)
+    learnable = tuple(getattr(prototype, "learnable", ()))
+    for param in learnable:
+        default = None if parameters is None else parameters.get(param, None)
+        if parameters is not None and param not in parameters:
+            raise InvalidActivationError(
+                f"plugin {provider!r}: {canonical!r} declares {param!r} learnable, but it is not a parameter "
+                f"of its constructor; the parameters are: {', '.join(parameters) or 'none'}"
+            )
+        if isinstance(default, bool) or not isinstance(default, (int, float)):
+            raise InvalidActivationError(
+                f"plugin {provider!r}: {canonical!r} declares {param!r} learnable, but its default "
+                f"{default!r} is not a real number: only real scalar parameters can be learned"
+            )
     doc = inspect.getdoc(factory) or ""
     return _Entry(
         factory=factory,
@@ -242,13 +262,15 @@ def _make_entry(
         provider=provider,
         distribution=distribution,
         version=version,
-        parameters=_parameters(factory),
+        parameters=parameters,
+        learnable=learnable,
         properties=prototype.properties,
         summary=doc.strip().split("\n\n")[0].replace("\n", " "),
         formula=str(getattr(prototype, "formula", "") or ""),
     )
 
 
+@public("activations")
 class Registry:
     """Activations by name, filled from the bundled plugins and entry points.
 
@@ -635,6 +657,7 @@ _default: Registry | None = None
 _default_lock = threading.Lock()
 
 
+@public("activations")
 def default_registry() -> Registry:
     """The registry behind the module-level functions, created on first use.
 
@@ -653,6 +676,7 @@ def default_registry() -> Registry:
 
 
 # -- the module-level functions, on the default registry ------------------------
+@public("activations")
 def get(spec: Any, /, **params: Any) -> BoundActivation:
     """Build a fresh activation from a name, spec string, dict or instance.
 
@@ -667,6 +691,7 @@ def get(spec: Any, /, **params: Any) -> BoundActivation:
     return default_registry().get(spec, **params)
 
 
+@public("activations")
 def names(*, aliases: bool = False) -> list[str]:
     """Sorted canonical names of the registered activations (aliases too on request).
 
@@ -679,6 +704,7 @@ def names(*, aliases: bool = False) -> list[str]:
     return default_registry().names(aliases=aliases)
 
 
+@public("activations")
 def describe(spec: Any) -> ActivationInfo:
     """Describe one activation: aliases, parameters, properties, provider.
 
@@ -694,6 +720,7 @@ def describe(spec: Any) -> ActivationInfo:
     return default_registry().describe(spec)
 
 
+@public("activations")
 def list_plugins() -> tuple[_discovery.PluginInfo, ...]:
     """Every plugin the default registry has seen: loaded, failed and blocked.
 
@@ -708,6 +735,7 @@ def list_plugins() -> tuple[_discovery.PluginInfo, ...]:
     return default_registry().list_plugins()
 
 
+@public("activations")
 def register(
     factory: Any, *, name: str | None = None, aliases: tuple[str, ...] = (), replace: bool = False
 ) -> None:
@@ -727,6 +755,7 @@ def register(
     default_registry().register(factory, name=name, aliases=aliases, replace=replace)
 
 
+@public("activations")
 def unregister(name: str) -> None:
     """Remove an activation and its aliases from the default registry.
 
@@ -744,6 +773,7 @@ def unregister(name: str) -> None:
     default_registry().unregister(name)
 
 
+@public("activations")
 def registered(
     factory: Any, *, name: str | None = None, aliases: tuple[str, ...] = (), replace: bool = False
 ) -> Any:

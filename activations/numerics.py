@@ -20,7 +20,10 @@ plugin built from them is as fast and as exact as a bundled one.
   are some. A step at 0 is cheaper still as ``ceil(clip(x, 0, 1))``;
 * `sigmoid`: the logistic sigmoid of ``scale * x`` with both tails kept,
   optionally times a gradient: the gate of SiLU, the derivative of softplus;
-* `has_nan`: whether an array holds a NaN, without a temporary.
+* `has_nan`: whether an array holds a NaN, without a temporary;
+* `weighted_sum`: the sum of ``grad_output * df/dtheta`` that a learnable
+  parameter's gradient is, with an element that passes no gradient adding
+  none, even where df/dtheta is infinite.
 
 Every function takes float32 or float64 arrays, as plugins receive them.
 
@@ -42,7 +45,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["clip", "has_nan", "indicator", "rectify", "sigmoid", "step", "window"]
+__all__ = ["clip", "has_nan", "indicator", "rectify", "sigmoid", "step", "weighted_sum", "window"]
 
 Array = NDArray[Any]
 Mask = NDArray[np.bool_]
@@ -220,3 +223,30 @@ def sigmoid(x: Array, *, scale: float = 1.0, grad: Array | None = None, out: Arr
         np.multiply(e, grad, out=e)
     result: Array = np.divide(e, denominator, out=e)
     return result
+
+
+def weighted_sum(grad: Array, values: Array) -> Any:
+    """The sum of ``grad * values``, where an element with ``grad == 0`` adds 0 even if its value is infinite.
+
+    The gradient of a learnable parameter theta is the sum over all elements
+    of ``grad_output * df/dtheta``; at x = -inf, say, df/dtheta can be
+    infinite, and an element that the loss does not depend on (``grad_output
+    == 0``) must not turn the sum into NaN. NaN in either operand stays NaN;
+    a sum that overflows is the infinity it truly is, without a warning.
+    Returns a NumPy scalar, or a 0-d array of the inputs' library (CuPy).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from activations.numerics import weighted_sum
+    >>> weighted_sum(np.array([1.0, 0.0, 2.0]), np.array([-1.0, -np.inf, 3.0]))
+    np.float64(5.0)
+    >>> weighted_sum(np.array([1.0, 1.0]), np.array([-np.inf, 3.0]))
+    np.float64(-inf)
+    """
+    with np.errstate(invalid="ignore"):  # 0 * inf: set to 0 below
+        products = np.multiply(grad, values)
+    if has_nan(products):
+        np.copyto(products, 0.0, where=(grad == 0) & np.isinf(values))
+    with np.errstate(over="ignore"):  # the sum overflows only where the gradient truly does
+        return np.sum(products)

@@ -47,7 +47,7 @@ from numpy.typing import NDArray
 
 import activations
 from activations import BaseActivation, Properties
-from activations.numerics import clip
+from activations.numerics import clip, weighted_sum
 
 from ._normal import gelu32, gelu32_prime, gelu64, gelu64_prime
 
@@ -370,6 +370,7 @@ class SiLU(BaseActivation):
 
     name = "silu"
     formula = "f(x) = x sigmoid(beta x); f'(x) = sigmoid(beta x) (1 + beta x sigmoid(-beta x))"
+    learnable = ("beta",)
 
     def __init__(self, *, beta: float = 1.0) -> None:
         if not (math.isfinite(beta) and beta > 0):
@@ -400,6 +401,31 @@ class SiLU(BaseActivation):
         """
         exact = math.frexp(self.beta)[0] == 0.5
         return compute if exact or x.dtype == _F64 else _float64(compute)
+
+    def parameter_backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None
+    ) -> dict[str, Any]:
+        return {"beta": weighted_sum(grad_output, _swish_beta_slope(x, self.beta))}
+
+
+def _swish_beta_slope(x: Array, beta: float) -> Array:
+    """df/dbeta = x^2 sigmoid(beta x) sigmoid(-beta x), in float64, for any finite x or NaN.
+
+    As (|x| a / (1 + e))^2 with e = exp(-t), a = exp(-t/2), t = |beta x|:
+    e and the square are both rounded once, so a tail in the subnormals keeps
+    its digits (x^2 e would round e first). |beta x| is clipped at 3000,
+    where the result is 0 already, so that infinite x gives the limit 0.
+    """
+    cap = min(3000.0 / beta, float(np.finfo(np.float64).max))
+    m = clip(np.abs(x, dtype=np.float64), 0.0, cap)
+    a = np.multiply(m, -0.5 * beta)
+    np.exp(a, out=a)  # exp(-t/2)
+    e = np.multiply(a, a)
+    e += 1.0
+    np.multiply(a, m, out=a)
+    with np.errstate(over="ignore"):  # x^2 / 4 really overflows for huge x and tiny beta
+        np.divide(a, e, out=a)
+        return np.multiply(a, a, out=a)
 
 
 def _mish(x: Array, out: Array | None) -> Array:

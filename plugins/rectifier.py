@@ -162,6 +162,7 @@ class RReLU(LeakyReLU):
 
     name = "rrelu"
     formula = "f(x) = x for x >= 0, (lower + upper) / 2 * x below; f'(0) = (lower + upper) / 2"
+    learnable = ()  # the range of a random slope, not a slope to learn
 
     def __init__(self, *, lower: float = 1 / 8, upper: float = 1 / 3) -> None:
         if not (math.isfinite(lower) and math.isfinite(upper)):

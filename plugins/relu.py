@@ -1,4 +1,4 @@
-"""ReLU and Leaky ReLU: the reference plugin.
+"""ReLU, Leaky ReLU and PReLU: the reference plugin.
 
 This is the module to copy when you write a plugin. It shows the whole
 contract in a few lines:
@@ -11,6 +11,8 @@ contract in a few lines:
 * ``forward`` and ``derivative`` that write into ``out`` when it is given and
   return the result. The core has already turned the input into a float32 or
   float64 array and guarantees that ``out`` shares no memory with it;
+* a parameter that can be learned, named in ``learnable``, with its
+  gradient in ``parameter_backward`` (Leaky ReLU's slope, PReLU's weight);
 * one ``register_activations`` hook that registers each class with its aliases.
 
 Kink convention (PyTorch's): ReLU'(0) = 0 and leaky_relu'(0) = negative_slope,
@@ -26,14 +28,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 import activations
 from activations import BaseActivation, Properties
-from activations.numerics import clip, rectify, step
+from activations.numerics import clip, rectify, step, weighted_sum
 
 Array = NDArray[Any]
 
@@ -90,7 +92,8 @@ class LeakyReLU(BaseActivation):
     ``negative_slope`` (a) defaults to 0.01 as in PyTorch and JAX; Keras and
     TensorFlow default to 0.2. Any real slope works, including a > 1 (where
     ``max(x, a x)`` would be wrong). The derivative at the kink 0 is the slope
-    (PyTorch's convention; JAX gives 1).
+    (PyTorch's convention; JAX gives 1). The slope can be learned:
+    df/da = min(x, 0).
 
     Examples
     --------
@@ -101,6 +104,7 @@ class LeakyReLU(BaseActivation):
 
     name = "leaky_relu"
     formula = "f(x) = x for x >= 0, negative_slope * x below; f'(0) = negative_slope"
+    learnable: ClassVar[tuple[str, ...]] = ("negative_slope",)
 
     def __init__(self, *, negative_slope: float = 0.01) -> None:
         if not math.isfinite(negative_slope):
@@ -147,9 +151,44 @@ class LeakyReLU(BaseActivation):
         np.copyto(result, a, where=x <= 0)
         return result
 
+    def parameter_backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None
+    ) -> dict[str, Any]:
+        # df/da = min(x, 0): exact, NaN kept; summed against the gradient.
+        return {self.learnable[0]: weighted_sum(grad_output, clip(x, -np.inf, 0.0))}
+
+
+class PReLU(LeakyReLU):
+    r"""Parametric ReLU: Leaky ReLU whose slope ``weight`` is learned (He et al., 2015).
+
+    .. math:: f(x) = \begin{cases} x & x \ge 0 \\ w x & x < 0 \end{cases}, \qquad
+              \frac{\partial f}{\partial w} = \min(x, 0)
+
+    PyTorch's ``nn.PReLU`` with one parameter, initialised to 0.25. The
+    derivative at the kink 0 is the weight, as for Leaky ReLU (and in
+    PyTorch). One scalar weight: per-channel weights (``num_parameters=C``
+    in PyTorch) are out of scope, since specs and ``config`` hold scalars.
+
+    Examples
+    --------
+    >>> import activations
+    >>> prelu = activations.get("prelu")
+    >>> prelu([-2.0, 3.0]), prelu.learnable
+    (array([-0.5,  3. ]), ('weight',))
+    """
+
+    name = "prelu"
+    formula = "f(x) = x for x >= 0, weight * x below; f'(0) = weight; df/dweight = min(x, 0)"
+    learnable = ("weight",)
+
+    def __init__(self, *, weight: float = 0.25) -> None:
+        super().__init__(negative_slope=weight)
+        self.weight = weight
+
 
 @activations.hookimpl
 def register_activations(register: Callable[..., None]) -> None:
-    """Register ReLU and Leaky ReLU under the names PyTorch, JAX and Keras use."""
+    """Register ReLU, Leaky ReLU and PReLU under the names PyTorch, JAX and Keras use."""
     register(ReLU, name="relu", aliases=("rectifier",))
     register(LeakyReLU, name="leaky_relu", aliases=("leakyrelu", "lrelu"))
+    register(PReLU, name="prelu")

@@ -176,3 +176,10 @@ def test_an_unknown_name_keeps_the_hint_that_a_failed_plugin_may_provide_it(caps
         "ModuleNotFoundError: No module named 'activations_missing_module_xyz'"
     )
     assert len(lines) == 3
+
+
+def test_info_shows_the_learnable_parameters(capsys):
+    code, out, _ = run(capsys, "info", "prelu")
+    assert (code, "  learnable:   weight" in out.splitlines()) == (0, True)
+    code, out, _ = run(capsys, "info", "prelu", "--json")
+    assert (code, json.loads(out)["learnable"]) == (0, ["weight"])

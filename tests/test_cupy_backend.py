@@ -282,3 +282,12 @@ def test_the_gpu_benchmark_without_cuda_says_so_and_succeeds():
     done = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True)
     assert done.returncode == 0
     assert done.stdout.startswith("benchmarks/gpu.py: no CUDA")
+
+
+def test_parameter_gradients_on_the_device_stay_there():
+    prelu = activations.get("prelu")
+    x = np.linspace(-3, 3, 13)
+    g = np.linspace(1, 2, 13)
+    sums = prelu.parameter_backward(StandInArray(x), StandInArray(g))
+    assert type(sums["weight"]) is StandInArray  # a 0-d array on the device, no copy to the host
+    assert sums["weight"].item() == prelu.parameter_backward(x, g)["weight"]

@@ -513,3 +513,15 @@ def test_the_dispatch_benchmark_times_the_lookup_against_the_call():
     calls = json.loads(done.stdout)["calls"]
     assert {c["call"].split(":")[0] for c in calls} == {"fast", "slow"}
     assert all(c["call_ns"] > 0 and c["lookup_ns"] > 0 and c["share"] > 0 for c in calls)
+
+
+def test_parameter_gradients_of_a_dask_array_are_lazy_sums():
+    softplus = activations.get("softplus(beta=2.0)")
+    x_np = np.random.default_rng(5).standard_normal(1000)
+    g_np = np.random.default_rng(6).standard_normal(1000)
+    lazy = softplus.parameter_backward(da.from_array(x_np, chunks=300), g_np)
+    assert set(lazy) == {"beta"}
+    assert is_dask_array(lazy["beta"])
+    assert float(lazy["beta"].compute()) == pytest.approx(
+        softplus.parameter_backward(x_np, g_np)["beta"], rel=1e-12
+    )

@@ -31,6 +31,7 @@ from activations.testing import (
     check_backward_finite_differences,
     check_backward_matches_derivative,
     check_kinks,
+    check_parameter_gradients,
     check_smoothness,
     parametrize_with_checks,
 )
@@ -86,6 +87,16 @@ class GoodLeaky(BaseActivation):
     def derivative(self, x, /, *, out=None):
         d = np.where(x > 0, 1.0, self.slope).astype(x.dtype)
         return _fill(out, np.where(np.isnan(x), x, d))
+
+
+class GoodLearnedLeaky(GoodLeaky):
+    """GoodLeaky whose slope is learned: df/dslope = min(x, 0)."""
+
+    name = "kit_learned_leaky"
+    learnable = ("slope",)
+
+    def parameter_backward(self, x, grad_output, /, *, output=None):
+        return {"slope": np.sum(grad_output * np.minimum(x, 0.0))}
 
 
 class GoodSiLU(BaseActivation):
@@ -253,7 +264,31 @@ class _NoRoundTrip(GoodLeaky):
         return {"name": self.name}
 
 
+def _slope_1pc_too_large(self, x, grad_output, /, *, output=None):
+    return {"slope": 1.01 * np.sum(grad_output * np.minimum(x, 0.0))}
+
+
+def _slope_missing(self, x, grad_output, /, *, output=None):
+    return {}
+
+
+def _slope_from_the_wrong_side(self, x, grad_output, /, *, output=None):
+    return {"slope": np.sum(grad_output * np.maximum(x, 0.0))}
+
+
 BROKEN = {
+    "parameter gradient 1 % too large": (
+        variant(GoodLearnedLeaky, "kit_slope_1pc", parameter_backward=_slope_1pc_too_large),
+        {"check_parameter_gradients"},
+    ),
+    "parameter gradient missing": (
+        variant(GoodLearnedLeaky, "kit_slope_missing", parameter_backward=_slope_missing),
+        {"check_parameter_gradients"},
+    ),
+    "parameter gradient of the wrong side": (
+        variant(GoodLearnedLeaky, "kit_slope_side", parameter_backward=_slope_from_the_wrong_side),
+        {"check_parameter_gradients"},
+    ),
     "wrong derivative": (variant(GoodSigmoid, "kit_bad_deriv", derivative=_wrong_derivative),
                          {"check_backward_finite_differences", "check_saturating"}),
     "derivative 1 % too large": (variant(GoodSigmoid, "kit_1pc", derivative=_slightly_wrong_derivative),
@@ -351,6 +386,26 @@ def test_smoothness_message_names_the_jump_of_f_second():
         "check_smoothness(kit_smooth): declared smoothness=inf, but f' is continuous and "
         "f'' jumps near x = 0 (from 1.99999 to -1.99999) (so smoothness = 1)"
     )
+
+
+def test_a_wrong_parameter_gradient_message_names_the_parameter_and_the_input():
+    with registered(BROKEN["parameter gradient 1 % too large"][0]), pytest.raises(AssertionError) as info:
+        check_parameter_gradients("kit_slope_1pc")
+    message = str(info.value)
+    assert message.startswith(
+        "check_parameter_gradients(kit_slope_1pc(slope=0.1)): the gradient in slope (slope = 0.1) disagrees "
+        "with finite differences of forward in slope (float64) beyond the step's truncation and rounding "
+        "error: x = "
+    )
+    with registered(BROKEN["parameter gradient missing"][0]), pytest.raises(AssertionError) as info:
+        check_parameter_gradients("kit_slope_missing")
+    assert "it must give a sum for each learnable parameter: slope" in str(info.value)
+
+
+def test_a_learned_parameter_passes_and_nothing_learnable_must_give_nothing():
+    with registered(GoodLearnedLeaky):
+        check_parameter_gradients("kit_learned_leaky")
+    check_parameter_gradients("tanh")
 
 
 def test_wrong_derivative_message_names_input_and_values():

@@ -54,6 +54,12 @@ class Backend(Protocol):
         """``act.backward(x, grad_output, output=output)``, computed by this backend."""
         ...
 
+    def parameter_backward(
+        self, act: BoundActivation, x: Any, grad_output: Any, output: Any
+    ) -> dict[str, Any]:
+        """``act.parameter_backward(x, grad_output, output=output)``, computed by this backend."""
+        ...
+
 
 #: The backends, in the order they are asked.
 BACKENDS: tuple[Backend, ...] = (dask.BACKEND, cupy.BACKEND)

@@ -177,7 +177,21 @@ class _CuPy:
             np.copyto(target, result)
         return _finish(result, out, target is not None, shape, result_dtype)
 
-    def backward(self, act: BoundActivation, x: Any, grad_output: Any, output: Any, out: Any) -> Any:
+    def parameter_backward(
+        self, act: BoundActivation, x: Any, grad_output: Any, output: Any
+    ) -> dict[str, Any]:
+        """The sums on the device, as 0-d arrays there: nothing comes back to the host."""
+        arr, grad, output, _ = self._operands(act, x, grad_output, output, None)
+        if not arr.shape:
+            arr, grad = arr.reshape(1), grad.reshape(1)
+            output = None if output is None else output.reshape(1)
+        sums = act.plugin.parameter_backward(arr, grad, output=output)
+        return {name: act._parameter_sum(sums, name) for name in act.learnable}
+
+    def _operands(
+        self, act: BoundActivation, x: Any, grad_output: Any, output: Any, out: Any
+    ) -> tuple[Any, Any, Any, np.dtype[Any]]:
+        """x, grad_output, output checked, in the compute dtype (output None if it would cost accuracy)."""
         owner = next(v for v in (x, grad_output, output, out) if v is not None and speaks_numpy_protocols(v))
         for value, role in ((x, "x"), (grad_output, "grad_output")):
             if type(value) is not type(owner):
@@ -193,6 +207,11 @@ class _CuPy:
             _real(act, output, "output")
             # A float16 (or integer) output holds less than the plugin would compute from x: dropped.
             output = output if output.dtype == compute else None
+        return arr, grad, output, result_dtype
+
+    def backward(self, act: BoundActivation, x: Any, grad_output: Any, output: Any, out: Any) -> Any:
+        arr, grad, output, result_dtype = self._operands(act, x, grad_output, output, out)
+        compute = arr.dtype
         target = None
         if out is not None:
             _check_out(act, out, x, result_dtype)

@@ -36,6 +36,7 @@ __all__ = [
     "is_dask_array",
     "map_backward",
     "map_elementwise",
+    "map_parameter_backward",
     "require_dask",
     "require_distributed",
     "run_tasks",
@@ -202,6 +203,26 @@ def map_backward(act: BoundActivation, x: Any, grad_output: Any, output: Any, ou
     """
     da = require_dask("a dask array input")
     _refuse_out(act, out)
+    x, grad, given = _backward_operands(da, act, x, grad_output, output)
+    dtype = act._compute_dtype(x.dtype)[1]
+    meta = _meta(x.ndim, dtype)
+    if given is None:
+        return da.map_blocks(act.backward, x, grad, dtype=dtype, meta=meta, token=f"{act.name}-backward")
+    return da.map_blocks(
+        functools.partial(_backward_with_output, act),
+        x,
+        grad,
+        given,
+        dtype=dtype,
+        meta=meta,
+        token=f"{act.name}-backward",
+    )
+
+
+def _backward_operands(
+    da: Any, act: BoundActivation, x: Any, grad_output: Any, output: Any
+) -> tuple[Any, ...]:
+    """x, grad_output and output (or None) as dask arrays of x's chunks, checked as the core checks them."""
     ref = next(v for v in (x, grad_output, output) if is_dask_array(v))
     ref = _array(da, act, ref, "x" if ref is x else "grad_output" if ref is grad_output else "output")
 
@@ -227,24 +248,53 @@ def map_backward(act: BoundActivation, x: Any, grad_output: Any, output: Any, ou
         )
     if grad.chunks != x.chunks:  # blockwise needs the blocks to line up: x's chunks rule
         grad = grad.rechunk(x.chunks)
-    dtype = act._compute_dtype(x.dtype)[1]
-    meta = _meta(x.ndim, dtype)
     if output is None:
-        return da.map_blocks(act.backward, x, grad, dtype=dtype, meta=meta, token=f"{act.name}-backward")
+        return x, grad, None
     given = as_dask(output, "output")
     if _known(x.shape) and _known(given.shape) and given.shape != x.shape:
         raise ValueError(f"{act.name}: output has shape {given.shape}, x has shape {x.shape}")
     if given.chunks != x.chunks:
         given = given.rechunk(x.chunks)
-    return da.map_blocks(
-        functools.partial(_backward_with_output, act),
-        x,
-        grad,
-        given,
-        dtype=dtype,
-        meta=meta,
-        token=f"{act.name}-backward",
-    )
+    return x, grad, given
+
+
+def _block_parameter_sum(act: BoundActivation, name: str, x: Any, grad: Any, *output: Any) -> Any:
+    """One block's sum for the learnable parameter ``name``, as an array of one element per axis."""
+    total = act.parameter_backward(x, grad, output=output[0] if output else None)[name]
+    return np.full((1,) * x.ndim, total)
+
+
+def map_parameter_backward(act: BoundActivation, x: Any, grad_output: Any, output: Any) -> dict[str, Any]:
+    """``act.parameter_backward(x, grad_output, output=output)`` of dask arrays: a lazy 0-d sum per parameter.
+
+    Each block's sums come from the bound activation's own method, then are
+    added up; nothing is computed until the caller asks (``dask.compute(*d.values())``).
+
+    Examples
+    --------
+    >>> import dask.array as da
+    >>> import activations
+    >>> from activations.backends.dask import map_parameter_backward
+    >>> x = da.from_array([-2.0, -1.0, 3.0, -4.0], chunks=2)
+    >>> sums = map_parameter_backward(activations.get("prelu"), x, da.ones(4, chunks=2), None)
+    >>> float(sums["weight"].compute())
+    -7.0
+    """
+    da = require_dask("a dask array input")
+    x, grad, given = _backward_operands(da, act, x, grad_output, output)
+    ones = tuple((1,) * len(c) for c in x.chunks)
+    operands = (x, grad) if given is None else (x, grad, given)
+    return {
+        name: da.map_blocks(
+            functools.partial(_block_parameter_sum, act, name),
+            *operands,
+            chunks=ones,
+            dtype=np.float64,
+            meta=np.empty((0,) * x.ndim, np.float64),
+            token=f"{act.name}-parameter-backward-{name}",
+        ).sum()
+        for name in act.learnable
+    }
 
 
 class _Dask:
@@ -260,6 +310,11 @@ class _Dask:
 
     def backward(self, act: BoundActivation, x: Any, grad_output: Any, output: Any, out: Any) -> Any:
         return map_backward(act, x, grad_output, output, out)
+
+    def parameter_backward(
+        self, act: BoundActivation, x: Any, grad_output: Any, output: Any
+    ) -> dict[str, Any]:
+        return map_parameter_backward(act, x, grad_output, output)
 
 
 #: The dask backend (see `activations.backends.BACKENDS`).

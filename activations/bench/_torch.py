@@ -70,9 +70,10 @@ def _torch_ops(config: Config, xt: Any, gt: Any, ot: Any) -> tuple[Thunk, Thunk 
             lambda: torch.clamp_min(xt, 0, out=ot),  # torch.relu is clamp_min(0); it has no out=
             lambda: aten.threshold_backward.grad_input(gt, yt, 0, grad_input=ot),
         )
-    if name in ("leaky_relu", "rrelu"):  # rrelu in evaluation mode: the mean of its slopes
+    if name in ("leaky_relu", "prelu", "rrelu"):  # rrelu in evaluation mode: the mean of its slopes
         lower, upper = config.get("lower", 1 / 8), config.get("upper", 1 / 3)
-        a = config.get("negative_slope", 0.01) if name == "leaky_relu" else (lower + upper) / 2
+        slopes = {"leaky_relu": config.get("negative_slope", 0.01), "prelu": config.get("weight", 0.25)}
+        a = slopes.get(name, (lower + upper) / 2)
         return (
             lambda: nn.leaky_relu(xt, a, out=ot),
             lambda: aten.leaky_relu_backward.grad_input(gt, xt, a, False, grad_input=ot),
@@ -218,6 +219,7 @@ TORCH_NAMES = frozenset(
     {
         "relu",
         "leaky_relu",
+        "prelu",
         "rrelu",
         "sigmoid",
         "tanh",

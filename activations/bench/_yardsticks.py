@@ -293,6 +293,11 @@ def _np_hardtanh(c: Config, x: Array, g: Array, o: Array) -> tuple[Thunk, Thunk]
     return (lambda: np.clip(x, lo, hi, out=o)), (lambda: np.multiply(g, (x > lo) & (x < hi), out=o))
 
 
+def _np_prelu(c: Config, x: Array, g: Array, o: Array) -> tuple[Thunk, Thunk]:
+    """PReLU is Leaky ReLU with its slope called weight."""
+    return _np_leaky_relu({"negative_slope": c.get("weight", 0.25)}, x, g, o)
+
+
 def _np_rrelu(c: Config, x: Array, g: Array, o: Array) -> tuple[Thunk, Thunk]:
     """RReLU in evaluation mode is Leaky ReLU with the mean of its slope range."""
     slope = (c.get("lower", 1 / 8) + c.get("upper", 1 / 3)) / 2
@@ -460,6 +465,7 @@ def _np_sparse_plus(c: Config, x: Array, g: Array, o: Array) -> tuple[Thunk, Thu
 NUMPY_FORMULAS: dict[str, Builder] = {
     "relu": _np_relu,
     "leaky_relu": _np_leaky_relu,
+    "prelu": _np_prelu,
     "rrelu": _np_rrelu,
     "sigmoid": _np_sigmoid,
     "tanh": _np_tanh,
@@ -547,6 +553,7 @@ SCIPY_FORMULAS: dict[str, Builder] = {
 #: parameter has none (a test checks every name and parameter against the registry).
 PARAMETERS: dict[str, frozenset[str]] = {
     "leaky_relu": frozenset({"negative_slope"}),
+    "prelu": frozenset({"weight"}),
     "rrelu": frozenset({"lower", "upper"}),
     "elu": frozenset({"alpha"}),
     "celu": frozenset({"alpha"}),

@@ -80,6 +80,7 @@ def info_dict(info: Any) -> dict[str, Any]:
         "summary": info.summary,
         "formula": info.formula,
         "parameters": dict(info.parameters),
+        "learnable": list(info.learnable),
         "properties": properties_dict(info.properties),
         "plugin": info.plugin,
         "distribution": info.distribution,

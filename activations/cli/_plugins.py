@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     >>> from activations.cli import main
     >>> main(["plugins"])  # doctest: +ELLIPSIS
     activations.plugins.relu  [bundled, version ...]  loaded
-        provides: relu, leaky_relu
+        provides: relu, leaky_relu, prelu
     ...
     0
     """

@@ -54,6 +54,7 @@ __all__ = [
     "check_on_backend",
     "check_out",
     "check_output_range",
+    "check_parameter_gradients",
     "check_saturating",
     "check_shapes",
     "check_smoothness",
@@ -84,7 +85,12 @@ _EXPORTS = {
         "._contract_checks",
     ),
     **dict.fromkeys(
-        ("check_backward_finite_differences", "check_backward_matches_derivative"), "._gradient_checks"
+        (
+            "check_backward_finite_differences",
+            "check_backward_matches_derivative",
+            "check_parameter_gradients",
+        ),
+        "._gradient_checks",
     ),
     **dict.fromkeys(
         (
@@ -112,7 +118,11 @@ if TYPE_CHECKING:
         check_shapes,
         check_special_values,
     )
-    from ._gradient_checks import check_backward_finite_differences, check_backward_matches_derivative
+    from ._gradient_checks import (
+        check_backward_finite_differences,
+        check_backward_matches_derivative,
+        check_parameter_gradients,
+    )
     from ._harness import DEFAULT_DTYPES
     from ._property_checks import (
         check_identity_near_origin,

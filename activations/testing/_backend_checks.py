@@ -27,6 +27,7 @@ import numpy as np
 
 from activations import BoundActivation
 
+from .._lazy import public
 from ._harness import DEFAULT_DTYPES, Array, _bind, _dtypes, _examples, _fmt, _label, _Options, _ulp
 from ._stand_in import StandInArray
 
@@ -215,6 +216,7 @@ def _policy(act: BoundActivation, backend: _Backend) -> list[str]:
     return problems
 
 
+@public("activations.testing")
 def check_on_backend(
     activation: Any,
     /,

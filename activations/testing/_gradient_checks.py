@@ -1,10 +1,12 @@
-"""The checks of the conformance kit that test the gradient: backward against forward and derivative.
+"""The checks of the conformance kit that test the gradients: in x, and in the learnable parameters.
 
 `check_backward_finite_differences` compares ``derivative`` and ``backward``
 with central finite differences of ``forward``, with a tolerance built from
 the truncation and rounding errors of the difference quotient at each point;
 `check_backward_matches_derivative` compares ``backward`` with
-``grad_output * derivative`` over a wide grid, tails included.
+``grad_output * derivative`` over a wide grid, tails included;
+`check_parameter_gradients` compares ``parameter_backward`` with finite
+differences of ``forward`` in each learnable parameter.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import numpy as np
 
 from activations import BoundActivation
 
-from ._harness import Array, _call, _check, _d, _examples, _f, _fail, _Options, _ulp
+from ._harness import Array, _call, _check, _d, _examples, _f, _fail, _fmt, _Options, _ulp
 
 __all__: list[str] = []
 
@@ -140,3 +142,115 @@ def check_backward_matches_derivative(act: BoundActivation, options: _Options) -
 
 
 # -- output range, monotonic, zero-centred, sparse --------------------------------
+
+
+#: Steps of the parameter's differences, as fractions of eps^(1/3) max(1, |theta|): a point where the
+#: error estimate fails at one step (a steep or barely smooth dependence, such as squareplus's b at
+#: 0 near x = 0) is tried at the next.
+_SHRINKS = tuple(8.0**-k for k in range(9))
+
+
+def _with(act: BoundActivation, name: str, value: float) -> BoundActivation | None:
+    """The activation with the parameter ``name`` set to ``value``, or None where it refuses the value."""
+    import activations
+
+    try:
+        return activations.get({**act.config, name: value})
+    except activations.InvalidSpecError:
+        return None
+
+
+def _quotient(act: BoundActivation, name: str, x: Array, h: float) -> tuple[Array, Array] | None:
+    """(df/dtheta by differences with step h, the scale of f for the rounding estimate), or None.
+
+    Central where theta +- h are both allowed values, one-sided (second order)
+    where only one side is, e.g. at b = 0 of squareplus.
+    """
+    theta = float(act.config[name])
+    plus, minus = _with(act, name, theta + h), _with(act, name, theta - h)
+    if plus is not None and minus is not None:
+        fp, fm = _f(plus, x), _f(minus, x)
+        return (fp - fm) / (2 * h), np.abs(fp) + np.abs(fm)
+    sign = 1.0 if plus is not None else -1.0
+    far = _with(act, name, theta + 2 * sign * h)
+    near = plus if plus is not None else minus
+    if near is None or far is None:
+        return None
+    f0, f1, f2 = _f(act, x), _f(near, x), _f(far, x)
+    return sign * (-3 * f0 + 4 * f1 - f2) / (2 * h), 3 * np.abs(f0) + 4 * np.abs(f1) + np.abs(f2)
+
+
+@_check
+def check_parameter_gradients(act: BoundActivation, options: _Options) -> None:
+    r"""``parameter_backward`` agrees with differences of forward in each learnable parameter, in float64.
+
+    For each parameter theta named in ``learnable``, at each point x of the
+    grid of `check_backward_finite_differences` (on [-40, 40], dense near 0),
+    ``parameter_backward`` of that one element with a gradient g must match
+    g times :math:`(f_{\theta+h}(x) - f_{\theta-h}(x)) / 2h`, forward of the
+    activation rebuilt with the parameter moved by
+    :math:`h = \epsilon^{1/3} \max(1, |\theta|)`, one-sided where theta - h or
+    theta + h is not an allowed value, and the step cut by 8 up to eight times
+    where the estimate fails (as where f depends on theta steeply or barely
+    smoothly). The tolerance is the truncation error
+    estimated from the same quotient at h/2, times 4, plus forward's error
+    divided by the step, :math:`16 \epsilon (|f_{\theta+h}| + |f_{\theta-h}|) / 2h`,
+    plus 8 eps and ``rtol`` relative; and ``parameter_backward`` of the whole
+    grid must be the sum of its elements' values (to rounding). An activation
+    with nothing learnable must return ``{}``. Cannot prove: accuracy in the
+    tails, where df/dtheta is below what a difference quotient of f resolves
+    (about 1e-10 of |f|); the mpmath references of the test suite do that.
+
+    Examples
+    --------
+    >>> from activations.testing import check_parameter_gradients
+    >>> check_parameter_gradients("prelu")
+    >>> check_parameter_gradients("softplus(beta=2.0)")
+    """
+    x = _fd_points(act.properties.kinks)
+    g = np.resize(np.array([1.0, -0.7, 2.5, -1.5, 0.3]), x.shape)
+    names = act.learnable
+    if not names:
+        got = _call(act, "parameter_backward", x, g)
+        if got != {}:
+            _fail(f"declares nothing learnable, but parameter_backward returned {got!r}; expected {{}}")
+        return
+    eps = float(np.finfo(np.float64).eps)
+    whole = _call(act, "parameter_backward", x, g)
+    for name in names:
+        one = np.ones(1)
+        got = np.array([_call(act, "parameter_backward", x[i : i + 1], one)[name] for i in range(x.size)])
+        theta = float(act.config[name])
+        bad = np.ones(x.shape, bool)
+        first: Array | None = None
+        for shrink in _SHRINKS:  # a point passes at the first step whose estimate holds
+            h = shrink * float(np.cbrt(eps)) * max(1.0, abs(theta))
+            coarse, fine = _quotient(act, name, x, h), _quotient(act, name, x, h / 2)
+            if coarse is None or fine is None:
+                _fail(
+                    f"{name}: no value of {name} near {theta!r} is accepted, so it cannot be differentiated"
+                )
+            with np.errstate(all="ignore"):
+                fd, scale = coarse
+                trunc = np.abs(fine[0] - fd)  # h^2 against (h/2)^2: 3/4 of the coarse truncation error
+                rounding = eps * scale / (2 * h)
+                tol = 4 * trunc + 16 * rounding + (8 * eps + options.rtol) * np.abs(fd) + 1e-300
+                bad &= ~(np.abs(got - fd) <= tol)
+            first = fd if first is None else first
+            if not bad.any():
+                break
+        assert first is not None  # the loop ran at least once
+        with np.errstate(all="ignore"):
+            bad &= np.isfinite(first) & np.isfinite(_f(act, x))
+        if bad.any():
+            _fail(
+                f"the gradient in {name} ({name} = {_fmt(theta)}) disagrees with finite differences of "
+                f"forward in {name} (float64) beyond the step's truncation and rounding error: "
+                + _examples(bad, ("x", x), ("finite differences", first), ("parameter_backward", got))
+            )
+        total = float(np.sum(g * got))
+        if not abs(whole[name] - total) <= 1e-12 * float(np.sum(np.abs(g * got))) + 1e-300:
+            _fail(
+                f"parameter_backward over the grid gives {name} = {_fmt(whole[name])}, but the sum of its "
+                f"elements' values is {_fmt(total)}"
+            )

@@ -109,6 +109,7 @@ def _check(fn: Callable[[BoundActivation, _Options], None]) -> CheckFunction:
             ) from exc
 
     del check.__wrapped__  # so that help() and inspect.signature show the public signature
+    check.__module__ = "activations.testing"  # where users import it from
 
     check.__annotations__ = {
         "activation": "Any",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
+from .._lazy import public
 from ._backend_checks import check_on_backend
 from ._contract_checks import (
     check_contract,
@@ -19,7 +20,11 @@ from ._contract_checks import (
     check_shapes,
     check_special_values,
 )
-from ._gradient_checks import check_backward_finite_differences, check_backward_matches_derivative
+from ._gradient_checks import (
+    check_backward_finite_differences,
+    check_backward_matches_derivative,
+    check_parameter_gradients,
+)
 from ._harness import DEFAULT_DTYPES, CheckFunction
 from ._property_checks import (
     check_identity_near_origin,
@@ -50,6 +55,7 @@ CHECKS: Mapping[str, CheckFunction] = MappingProxyType(
             check_special_values,
             check_backward_finite_differences,
             check_backward_matches_derivative,
+            check_parameter_gradients,
             check_output_range,
             check_monotonic,
             check_zero_centered,
@@ -63,6 +69,7 @@ CHECKS: Mapping[str, CheckFunction] = MappingProxyType(
 )
 
 
+@public("activations.testing")
 @dataclass(frozen=True, kw_only=True)
 class CheckResult:
     """The outcome of one check on one activation.
@@ -93,6 +100,7 @@ class CheckResult:
     seconds: float = 0.0
 
 
+@public("activations.testing")
 @dataclass(frozen=True, kw_only=True)
 class CheckReport:
     """What `check_activation` ran on one activation, and how each check went.
@@ -159,6 +167,7 @@ def _select(checks: Iterable[str | CheckFunction] | None) -> list[tuple[str, Che
     return selected
 
 
+@public("activations.testing")
 def check_activation(
     activation: Any,
     *,
@@ -278,6 +287,7 @@ class _Check:
         return self.name
 
 
+@public("activations.testing")
 def parametrize_with_checks(
     activations: Iterable[Any],
     *,

@@ -51,6 +51,8 @@ from typing import Any
 
 import numpy as np
 
+from .._lazy import public
+
 __all__ = ["StandInArray"]
 
 _np: Any = np  # the operators below call NumPy's ufuncs on stand-ins, which its stubs do not describe
@@ -114,6 +116,7 @@ def _wrap(value: Any) -> Any:
     return value
 
 
+@public("activations.testing")
 class StandInArray:
     """A NumPy array behind CuPy's surface: see the module docstring for what it refuses.
 
