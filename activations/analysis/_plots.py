@@ -52,7 +52,7 @@ _LINESTYLES = ("-", "--", ":", "-.")
 _LINEWIDTH = 1.8
 _REFERENCE: dict[str, Any] = {"color": "0.8", "linewidth": 0.8, "zorder": 0}
 _TARGET: dict[str, Any] = {"color": "0.45", "linestyle": "--", "linewidth": 1.2}
-_FONT = {"heading": 15, "title": 12.5, "label": 11, "tick": 10, "legend": 11}
+_FONT = {"heading": 16, "title": 13.5, "label": 12, "tick": 11, "legend": 12}
 _DPI = 120
 
 
@@ -201,9 +201,13 @@ def _shared_legend(fig: Any, renderer: Any, handles: list[Any], labels: list[str
 
 
 def _draw_curves(ax_f: Any, ax_df: Any, series: Sequence[tuple[Any, Any, Any]]) -> None:
+    n = len(series)
     for i, (x, f, df) in enumerate(series):
-        ax_f.plot(x, f, linewidth=_LINEWIDTH, **_style(i))
-        ax_df.plot(x, df, linewidth=_LINEWIDTH, **_style(i))
+        # Earlier curves are drawn wider, so a curve that another one covers (ReLU under
+        # Leaky ReLU) still shows along its edges.
+        width = _LINEWIDTH + 1.4 * (n - 1 - i) / max(n - 1, 1)
+        ax_f.plot(x, f, linewidth=width, **_style(i))
+        ax_df.plot(x, df, linewidth=width, **_style(i))
     for ax in (ax_f, ax_df):
         ax.axhline(0.0, **_REFERENCE)
         ax.axvline(0.0, **_REFERENCE)
