@@ -26,7 +26,7 @@ version = release = activations.__version__
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
-    "sphinx.ext.mathjax",
+    "offline_mathjax",  # sphinx.ext.mathjax, with MathJax served from the site itself
     "numpydoc",
     "myst_parser",
     "sphinx_gallery.gen_gallery",
