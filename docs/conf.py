@@ -92,9 +92,6 @@ html_theme_options = {
     "show_toc_level": 2,
     # The front page gives its width to the figure; other pages keep their table of contents.
     "secondary_sidebar_items": {"**": ["page-toc"], "index": []},
-    # A page whose section has no sub-pages gets no "Section Navigation" sidebar (the theme
-    # would otherwise show the heading over an empty list on most pages).
-    "sidebar_includehidden": False,
 }
 html_static_path = ["_static"]
 html_css_files = ["activations.css"]

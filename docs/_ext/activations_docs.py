@@ -417,6 +417,27 @@ def _link_figures_to_full_size(app: Any, doctree: Any, docname: str) -> None:
         reference.append(node)
 
 
+def _drop_empty_section_navigation(
+    app: Any, pagename: str, templatename: str, context: Any, doctree: Any
+) -> None:
+    """Leave out the "Section Navigation" sidebar where the page's section has no sub-pages.
+
+    pydata-sphinx-theme counts hidden toctrees (sphinx-gallery's, which its
+    pages need), so it shows the sidebar's heading over an empty list on every
+    page of a section without sub-pages, and on the front page.
+    """
+    root = app.config.root_doc
+    parents = {child: parent for parent, children in app.env.toctree_includes.items() for child in children}
+    section = pagename
+    while parents.get(section) not in (None, root):
+        section = parents[section]
+    if pagename == root or not app.env.toctree_includes.get(section):
+        navigation = {"sidebar-nav-bs", "sidebar-collapse"}
+        context["sidebars"] = [
+            s for s in context.get("sidebars", []) if s.removesuffix(".html") not in navigation
+        ]
+
+
 def setup(app: Any) -> dict[str, Any]:
     from docutils.parsers.rst import directives
     from docutils.statemachine import StringList
@@ -472,6 +493,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("autodoc-process-docstring", process_docstring, priority=400)
     app.connect("env-get-outdated", always_regenerate)
     app.connect("doctree-resolved", _link_figures_to_full_size)
+    app.connect("html-page-context", _drop_empty_section_navigation)
     app.add_directive("activations-catalogue", Catalogue)
     app.add_directive("activations-comparison", Comparison)
     app.add_directive("activations-cli", CommandLine)
