@@ -8,6 +8,7 @@ stubs, gallery) is produced here at build time into ``docs/generated/``
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import sys
 from pathlib import Path
@@ -17,6 +18,16 @@ import activations
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_ext"))
 os.environ.setdefault("MPLBACKEND", "Agg")
+# The pages draw the bundled plugins, and the example plugin where a page asks for it by its
+# entry point (the gallery's "every activation"): never whatever else is installed where the
+# docs are built, so that two builds of one commit give the same site.
+os.environ["ACTIVATIONS_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+try:
+    importlib.metadata.distribution("activations-bent-identity")
+except importlib.metadata.PackageNotFoundError:
+    raise RuntimeError(
+        "the docs show the example plugin: pip install ./docs/examples/activations-bent-identity"
+    ) from None
 
 project = "pluggable-activations"
 author = "The pluggable-activations developers"
@@ -26,7 +37,7 @@ version = release = activations.__version__
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
-    "sphinx.ext.mathjax",
+    "offline_mathjax",  # sphinx.ext.mathjax, with MathJax served from the site itself
     "numpydoc",
     "myst_parser",
     "sphinx_gallery.gen_gallery",
@@ -79,9 +90,11 @@ html_title = "pluggable-activations"
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
-    "secondary_sidebar_items": ["page-toc"],
+    # The front page gives its width to the figure; other pages keep their table of contents.
+    "secondary_sidebar_items": {"**": ["page-toc"], "index": []},
 }
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["activations.css"]
 
 # Pages written by others that may not exist yet: in the toctree only when present.
 OPTIONAL_PAGES = ("accuracy", "dask")

@@ -118,7 +118,7 @@ def test_a_docstring_without_a_formula_fails_the_catalogue():
             ValueError, match=r"NoFormula \(no_formula\): the docstring has no '.. math::' formula"
         ),
     ):
-        generator.activation_rst("no_formula")
+        generator.activation_rst("no_formula", registry=activations.default_registry())
 
 
 @pytest.mark.parametrize("hook", [n for n in vars(ActivationsSpec) if not n.startswith("_")])

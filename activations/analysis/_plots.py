@@ -3,13 +3,15 @@
 matplotlib is imported only here, only when a figure is drawn, and without
 pyplot: a `matplotlib.figure.Figure` with an Agg canvas writes the PNG, so no
 GUI backend starts and no global state changes. One colour per activation,
-the same in every panel.
+the same in every panel, from a palette that colour-blind readers can tell
+apart; one legend outside the data; short tick labels, the full specs in the
+legend.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,11 +20,40 @@ import numpy as np
 if TYPE_CHECKING:
     from ._report import Comparison
 
-__all__ = ["MISSING_MATPLOTLIB", "draw_comparison", "figure_format", "plot_curves", "require_matplotlib"]
+__all__ = [
+    "MISSING_MATPLOTLIB",
+    "PALETTE",
+    "comparison_figure",
+    "draw_comparison",
+    "figure_format",
+    "plot_curves",
+    "require_matplotlib",
+    "short_labels",
+]
 
 MISSING_MATPLOTLIB = (
     "plotting needs matplotlib, which is not installed: pip install 'pluggable-activations[plot]'"
 )
+
+#: One colour per activation, in the order compared: the Okabe-Ito palette (Okabe and Ito,
+#: "Color Universal Design", 2008), whose eight colours stay apart for readers with any of the
+#: common colour-vision deficiencies. A ninth activation starts the colours again, dashed.
+PALETTE: tuple[str, ...] = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#000000",
+    "#F0E442",
+)
+_LINESTYLES = ("-", "--", ":", "-.")
+_LINEWIDTH = 1.8
+_REFERENCE: dict[str, Any] = {"color": "0.8", "linewidth": 0.8, "zorder": 0}
+_TARGET: dict[str, Any] = {"color": "0.45", "linestyle": "--", "linewidth": 1.2}
+_FONT = {"heading": 16, "title": 13.5, "label": 12, "tick": 11, "legend": 12}
+_DPI = 120
 
 
 def require_matplotlib() -> tuple[Any, Any]:
@@ -42,10 +73,6 @@ def require_matplotlib() -> tuple[Any, Any]:
     except ImportError:
         raise ModuleNotFoundError(MISSING_MATPLOTLIB, name="matplotlib") from None
     return Figure, FigureCanvasAgg
-
-
-def _colour(i: int) -> str:
-    return f"C{i % 10}"
 
 
 def figure_format(path: str | os.PathLike[str]) -> str:
@@ -80,25 +107,126 @@ def figure_format(path: str | os.PathLike[str]) -> str:
     return suffix
 
 
-def _save(fig: Any, canvas_type: Any, path: str | os.PathLike[str]) -> None:
-    canvas_type(fig)
-    fig.savefig(os.fspath(path), format=figure_format(path), dpi=100)
+def _save(fig: Any, path: str | os.PathLike[str]) -> None:
+    fig.savefig(os.fspath(path), format=figure_format(path), dpi=_DPI)
 
 
-def _curves_axes(ax_f: Any, ax_df: Any, series: Sequence[tuple[str, Any, Any, Any]]) -> None:
-    for i, (name, x, f, df) in enumerate(series):
-        ax_f.plot(x, f, color=_colour(i), label=name)
-        ax_df.plot(x, df, color=_colour(i), label=name)
-    for ax, title in ((ax_f, "f(x)"), (ax_df, "f'(x)")):
-        ax.set_title(title)
-        ax.set_xlabel("x")
-        ax.axhline(0.0, color="0.8", linewidth=0.8, zorder=0)
-        ax.axvline(0.0, color="0.8", linewidth=0.8, zorder=0)
-        ax.legend(fontsize="small")
+def _style(i: int) -> dict[str, Any]:
+    """The colour and line style of the ``i``-th activation of a figure."""
+    return {
+        "color": PALETTE[i % len(PALETTE)],
+        "linestyle": _LINESTYLES[i // len(PALETTE) % len(_LINESTYLES)],
+    }
+
+
+def short_labels(configs: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Short labels for the ticks of a figure: each name, with its parameter values where a name repeats.
+
+    The full spec of each activation is in the figure's legend; ticks get the
+    short form so that they never run into each other.
+
+    Examples
+    --------
+    >>> from activations.analysis._plots import short_labels
+    >>> short_labels([{"name": "relu"}, {"name": "leaky_relu", "negative_slope": 0.01},
+    ...               {"name": "leaky_relu", "negative_slope": 0.2}, {"name": "elu", "alpha": 1.0}])
+    ['relu', 'leaky_relu(0.01)', 'leaky_relu(0.2)', 'elu']
+    >>> short_labels([{"name": "tanh"}, {"name": "tanh"}])
+    ['tanh #1', 'tanh #2']
+    """
+    names = [str(c["name"]) for c in configs]
+    labels = []
+    for n, c in zip(names, configs, strict=True):
+        values = ", ".join(repr(v) for k, v in c.items() if k != "name")
+        labels.append(f"{n}({values})" if names.count(n) > 1 and values else n)
+    return [f"{x} #{labels[: i + 1].count(x)}" if labels.count(x) > 1 else x for i, x in enumerate(labels)]
+
+
+def _panel(ax: Any, title: str, xlabel: str, ylabel: str) -> None:
+    ax.set_title(title, fontsize=_FONT["title"])
+    ax.set_xlabel(xlabel, fontsize=_FONT["label"])
+    ax.set_ylabel(ylabel, fontsize=_FONT["label"])
+    ax.tick_params(labelsize=_FONT["tick"])
+    ax.grid(True, color="0.92", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def _text_width(renderer: Any, text: str, size: float) -> float:
+    from matplotlib.font_manager import FontProperties
+
+    width, _, _ = renderer.get_text_width_height_descent(text, FontProperties(size=size), ismath=False)
+    return float(width)
+
+
+def _fill(renderer: Any, parts: Sequence[str], size: float, width: float, sep: str = "; ") -> str:
+    """Join ``parts`` with ``sep`` into lines no wider than ``width`` display units."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and _text_width(renderer, lines[-1] + sep + part, size) <= width:
+            lines[-1] += sep + part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
+def _shared_legend(fig: Any, renderer: Any, handles: list[Any], labels: list[str], title: str = "") -> Any:
+    """One legend for every panel, above them, in as many columns (up to 4) as the width takes.
+
+    Entries read row by row in the order given (matplotlib fills a legend
+    column by column, so the entries are handed over in that order). ``title``
+    goes above the entries, in grey.
+    """
+    n = len(labels)
+    for ncols in range(min(n, 4), 0, -1):
+        order = [i for c in range(ncols) for i in range(c, n, ncols)]
+        legend = fig.legend(
+            [handles[i] for i in order],
+            [labels[i] for i in order],
+            loc="outside upper center",
+            ncols=ncols,
+            frameon=False,
+            fontsize=_FONT["legend"],
+            handlelength=2.5,
+            columnspacing=2.0,
+            title=title or None,
+            title_fontproperties={"size": _FONT["legend"]},
+            alignment="center",
+        )
+        legend.get_title().set_multialignment("center")
+        legend.get_title().set_color("0.3")
+        if ncols == 1 or legend.get_window_extent(renderer).width <= 0.98 * fig.bbox.width:
+            return legend
+        legend.remove()
+    raise AssertionError("unreachable: one column always fits")  # pragma: no cover
+
+
+def _draw_curves(ax_f: Any, ax_df: Any, series: Sequence[tuple[Any, Any, Any]]) -> None:
+    n = len(series)
+    for i, (x, f, df) in enumerate(series):
+        # Earlier curves are drawn wider, so a curve that another one covers (ReLU under
+        # Leaky ReLU) still shows along its edges.
+        width = _LINEWIDTH + 1.4 * (n - 1 - i) / max(n - 1, 1)
+        ax_f.plot(x, f, linewidth=width, **_style(i))
+        ax_df.plot(x, df, linewidth=width, **_style(i))
+    for ax in (ax_f, ax_df):
+        ax.axhline(0.0, **_REFERENCE)
+        ax.axvline(0.0, **_REFERENCE)
+    _panel(ax_f, "the activation", "x", "f(x)")
+    _panel(ax_df, "its derivative", "x", "f'(x)")
+
+
+def _handles(count: int) -> list[Any]:
+    from matplotlib.lines import Line2D
+
+    return [Line2D([], [], linewidth=_LINEWIDTH, **_style(i)) for i in range(count)]
 
 
 def plot_curves(activations: Sequence[Any], path: str | os.PathLike[str]) -> None:
     """Draw f (left) and f' (right) on [-5, 5] for each activation, in the format ``path`` names.
+
+    One legend above both panels names each activation by its full spec, and
+    each activation keeps its colour in both panels (the colours of
+    `Comparison.plot`).
 
     Parameters
     ----------
@@ -119,14 +247,124 @@ def plot_curves(activations: Sequence[Any], path: str | os.PathLike[str]) -> Non
     """
     figure_type, canvas_type = require_matplotlib()
     x = np.linspace(-5.0, 5.0, 401)
-    fig = figure_type(figsize=(10, 4), layout="constrained")
+    fig = figure_type(figsize=(11, 4.8), layout="constrained")
+    canvas = canvas_type(fig)
     ax_f, ax_df = fig.subplots(1, 2)
-    _curves_axes(ax_f, ax_df, [(repr(a), x, a.forward(x), a.derivative(x)) for a in activations])
-    _save(fig, canvas_type, path)
+    _draw_curves(ax_f, ax_df, [(x, a.forward(x), a.derivative(x)) for a in activations])
+    _shared_legend(fig, canvas.get_renderer(), _handles(len(activations)), [repr(a) for a in activations])
+    _save(fig, path)
+
+
+def _headings(report: Comparison, short: Sequence[str], renderer: Any, width: float) -> tuple[str, str]:
+    """The figure's title (the names compared, or how many when they do not fit) and its settings."""
+    s = report.settings
+    n = len(short)
+    names = short[0] if n == 1 else f"{', '.join(short[:-1])} and {short[-1]}"
+    what = f"{names} measured" if n == 1 else f"{names} compared"
+    if _text_width(renderer, what, _FONT["heading"]) > width:
+        what = f"{n} activations compared"
+    seed = f"seed {s.seed}" if not report.seeds else f"seed {s.seed} (the first of {len(report.seeds)} seeds)"
+    hidden = "-".join(map(str, s.hidden))
+    settings = [
+        seed,
+        f"statistics on {s.samples:,} draws of x ~ N(0, 1)",
+        f"gradient flow at initialisation: depth {s.depth}, width {s.width}",
+        f"training on the 8x8 digits: hidden layers {hidden}",
+        f"SGD lr {s.learning_rate:g}, momentum {s.momentum:g}, batch {s.batch_size}, {s.epochs} epochs",
+    ]
+    return what, _fill(renderer, settings, _FONT["legend"], width)
+
+
+def comparison_figure(report: Comparison) -> Any:
+    """The comparison figure of ``report``, as a matplotlib Figure on an Agg canvas (not yet saved)."""
+    figure_type, canvas_type = require_matplotlib()
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    rows = report.activations
+    s = report.settings
+    short = short_labels([r.config for r in rows])
+    fig = figure_type(figsize=(12, 13.5), layout="constrained")
+    renderer = canvas_type(fig).get_renderer()
+    title, settings = _headings(report, short, renderer, 0.96 * fig.bbox.width)
+    fig.suptitle(title, fontsize=_FONT["heading"], fontweight="bold")
+    # Constrained layout gives a figure's top margin to its suptitle or to a legend, not to both:
+    # the panels and their legend go into a subfigure, under the title.
+    body = fig.subfigures(1, 1)
+    axes = body.subplots(3, 2)
+
+    _draw_curves(axes[0, 0], axes[0, 1], [(r.curve_x, r.curve_f, r.curve_df) for r in rows])
+
+    ax = axes[1, 0]
+    for i, r in enumerate(rows):
+        if r.histogram_density:
+            ax.stairs(r.histogram_density, r.histogram_edges, linewidth=_LINEWIDTH, **_style(i))
+    ax.set_yscale("log")
+    _panel(ax, "output on x ~ N(0, 1): a spike at 0 is sparsity", "f(x)", "density (log scale)")
+
+    ax = axes[1, 1]
+    for i, r in enumerate(rows):
+        layers = np.arange(1, len(r.flow.layer_norms) + 1)
+        norms = np.array(r.flow.layer_norms)
+        ax.plot(layers, np.where(norms > 0, norms, np.nan), marker="o", markersize=4, **_style(i))
+    ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _panel(
+        ax,
+        f"gradient norm per layer at initialisation, depth {s.depth}",
+        "hidden layer (1 = next to the input)",
+        "||dL/dW|| (log scale)",
+    )
+
+    ax = axes[2, 0]
+    for i, r in enumerate(rows):
+        epochs = np.arange(1, len(r.training.accuracy) + 1)
+        ax.plot(epochs, r.training.accuracy, marker=".", **_style(i))
+    ax.axhline(s.target, **_TARGET)
+    ax.set_ylim(0.0, 1.0)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _panel(ax, "training on the 8x8 digits", "epoch", "test accuracy")
+
+    ax = axes[2, 1]
+    dead = np.array([r.training.dead_fraction for r in rows], dtype=float)
+    positions = np.arange(len(rows))
+    bars = ax.barh(
+        positions, np.nan_to_num(dead), height=0.6, color=[_style(i)["color"] for i in range(len(rows))]
+    )
+    ax.bar_label(
+        bars,
+        labels=[f"{d:.1%}" if np.isfinite(d) else "n/a" for d in dead],
+        padding=3,
+        fontsize=_FONT["tick"],
+    )
+    ax.set_yticks(positions, short)
+    ax.invert_yaxis()
+    ax.set_xlim(0.0, max(0.05, 1.3 * float(np.nanmax(dead, initial=0.0))))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    _panel(
+        ax,
+        "dead hidden units after training",
+        "hidden units that output 0 on every training image",
+        "activation",
+    )
+    ax.grid(False, axis="y")
+
+    from matplotlib.lines import Line2D
+
+    handles = [*_handles(len(rows)), Line2D([], [], **_TARGET)]
+    labels = [*(r.name for r in rows), f"target accuracy {s.target:.0%}"]
+    _shared_legend(body, renderer, handles, labels, settings)
+    return fig
 
 
 def draw_comparison(report: Comparison, path: str | os.PathLike[str]) -> None:
-    """Write the comparison figure: f, f', output histograms, gradient norms, accuracy curves.
+    """Write the comparison figure: f, f', output densities, gradient norms, accuracy, dead units.
+
+    Six panels in three rows (the activation and its derivative; its output
+    on N(0, 1) and the gradient flow at initialisation; training accuracy and
+    dead units), one legend above them with each activation's full spec, and
+    a title with what was compared and the settings. Each activation keeps
+    its colour in every panel, from `PALETTE` in the order compared; tick
+    labels use short names (`short_labels`).
 
     Examples
     --------
@@ -139,50 +377,5 @@ def draw_comparison(report: Comparison, path: str | os.PathLike[str]) -> None:
     ...     (pathlib.Path(tmp) / "c.png").stat().st_size > 0
     True
     """
-    figure_type, canvas_type = require_matplotlib()
-    rows = report.activations
-    s = report.settings
-    fig = figure_type(figsize=(15, 9), layout="constrained")
-    axes = fig.subplots(2, 3)
-    _curves_axes(axes[0, 0], axes[0, 1], [(r.name, r.curve_x, r.curve_f, r.curve_df) for r in rows])
-
-    ax = axes[0, 2]
-    for i, r in enumerate(rows):
-        if r.histogram_density:
-            ax.stairs(r.histogram_density, r.histogram_edges, color=_colour(i), label=r.name)
-    ax.set_yscale("log")
-    ax.set_title("output density, x ~ N(0, 1) (sparsity: spike at 0)")
-    ax.set_xlabel("f(x)")
-    ax.legend(fontsize="small")
-
-    ax = axes[1, 0]
-    for i, r in enumerate(rows):
-        layers = np.arange(1, len(r.flow.layer_norms) + 1)
-        norms = np.array(r.flow.layer_norms)
-        ax.plot(layers, np.where(norms > 0, norms, np.nan), marker="o", color=_colour(i), label=r.name)
-    ax.set_yscale("log")
-    ax.set_title(f"gradient norm per hidden layer at init (depth {s.depth})")
-    ax.set_xlabel("hidden layer (1 = next to the input)")
-    ax.set_ylabel("||dL/dW||")
-    ax.legend(fontsize="small")
-
-    ax = axes[1, 1]
-    for i, r in enumerate(rows):
-        epochs = np.arange(1, len(r.training.accuracy) + 1)
-        ax.plot(epochs, r.training.accuracy, marker=".", color=_colour(i), label=r.name)
-    ax.axhline(s.target, color="0.5", linestyle="--", linewidth=0.8, label=f"target {s.target:.0%}")
-    ax.set_title("test accuracy on the digits")
-    ax.set_xlabel("epoch")
-    ax.set_ylim(0.0, 1.0)
-    ax.legend(fontsize="small")
-
-    ax = axes[1, 2]
-    names = [r.name for r in rows]
-    positions = np.arange(len(rows))
-    dead = [r.training.dead_fraction for r in rows]
-    bars = ax.bar(positions, dead, color=[_colour(i) for i in range(len(rows))])
-    ax.bar_label(bars, labels=[f"{d:.1%}" for d in dead], fontsize="small")
-    ax.set_xticks(positions, names, rotation=20, fontsize="small")
-    ax.set_ylim(0.0, max(0.1, 1.25 * max(dead, default=0.0)))
-    ax.set_title("dead hidden units after training")
-    _save(fig, canvas_type, path)
+    figure_format(path)  # a bad extension fails before anything is drawn
+    _save(comparison_figure(report), path)

@@ -317,7 +317,16 @@ class Comparison:
         return self.to_markdown()
 
     def plot(self, path: str | os.PathLike[str]) -> None:
-        r"""Write one PNG figure: f and f', output histograms, gradient norms per layer, accuracy curves.
+        r"""Write the figure of the comparison, in the format that the extension of ``path`` names.
+
+        Six panels: f and f'; the output density on N(0, 1) and the gradient
+        norm per layer at initialisation; the test accuracy per epoch and the
+        dead units after training. A title says what was compared and with
+        which settings; one legend above the panels gives each activation's
+        full spec, and the ticks use short names. Each activation keeps one
+        colour in every panel, from the Okabe-Ito palette in the order
+        compared, which readers with a colour-vision deficiency can tell
+        apart (a ninth activation reuses the colours, dashed).
 
         Needs matplotlib (``pip install 'pluggable-activations[plot]'``); no
         pyplot state is touched (an Agg canvas draws the figure).
