@@ -746,11 +746,12 @@ def register(
     Examples
     --------
     >>> import activations
-    >>> relu_type = type(activations.get("relu").plugin)
-    >>> activations.register(relu_type, name="relu", aliases=("ramp",), replace=True)
-    >>> activations.get("ramp")
-    relu
-    >>> activations.register(relu_type, name="relu", aliases=("rectifier",), replace=True)  # back as it was
+    >>> class Ramp(type(activations.get("relu").plugin)):
+    ...     name = "ramp"
+    >>> activations.register(Ramp)
+    >>> activations.get("ramp")([-1.0, 2.0])
+    array([0., 2.])
+    >>> activations.unregister("ramp")  # the default registry as it was
     """
     default_registry().register(factory, name=name, aliases=aliases, replace=replace)
 

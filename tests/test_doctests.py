@@ -56,9 +56,19 @@ def _find(module):
     return doctest.DocTestFinder().find(importlib.import_module(module), module, globs={})
 
 
+def _default_registry_state():
+    return [
+        (info.name, info.aliases, info.plugin, info.distribution)
+        for info in map(activations.describe, activations.names())
+    ]
+
+
 @pytest.mark.parametrize("module", MODULES)
 def test_module_examples_run(module):
+    """...and leave the default registry as they found it, so no later test depends on the order."""
+    before = _default_registry_state()
     _run(_find(module), module)
+    assert _default_registry_state() == before, f"{module}'s examples changed the default registry"
 
 
 def _docstrings(module):
