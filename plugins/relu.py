@@ -182,6 +182,8 @@ class PReLU(LeakyReLU):
     learnable = ("weight",)
 
     def __init__(self, *, weight: float = 0.25) -> None:
+        if not math.isfinite(weight):  # before Leaky ReLU's check, which would name its own parameter
+            raise ValueError(f"weight must be finite, got {weight!r}")
         super().__init__(negative_slope=weight)
         self.weight = weight
 
