@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._digits import split_digits
-from ._network import glorot_normal
+from ._network import BLOCK, glorot_normal
 from ._settings import check_int, resolve
 
 __all__ = ["PROBE_RIDGE", "CollapsedInput", "collapsed_input", "collapsed_mass", "probe_accuracy"]
@@ -105,9 +105,20 @@ def probe_accuracy(
     n_classes = int(max(labels.max(), test_labels.max())) + 1
     a = np.hstack([features, np.ones((len(features), 1))])
     b = np.hstack([test_features, np.ones((len(test_features), 1))])
-    gram = a.T @ a + len(a) * PROBE_RIDGE * np.eye(a.shape[1])
-    weights = np.linalg.solve(gram, a.T @ np.eye(n_classes)[labels])
-    return float(np.mean(np.argmax(b @ weights, axis=1) == test_labels))
+    targets = np.eye(n_classes)[labels]
+    gram = len(a) * PROBE_RIDGE * np.eye(a.shape[1])
+    moments = np.zeros((a.shape[1], n_classes))
+    for start in range(0, len(a), BLOCK):  # small products: see BLOCK
+        rows = a[start : start + BLOCK]
+        gram += rows.T @ rows
+        moments += rows.T @ targets[start : start + BLOCK]
+    weights = np.linalg.solve(gram, moments)
+    return float(np.mean(np.argmax(_product(b, weights), axis=1) == test_labels))
+
+
+def _product(x: NDArray[Any], w: NDArray[Any]) -> NDArray[Any]:
+    """``x @ w``, `BLOCK` rows at a time (small products: see BLOCK)."""
+    return np.concatenate([x[start : start + BLOCK] @ w for start in range(0, len(x), BLOCK)])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -203,7 +214,7 @@ def collapsed_input(activation: Any, *, layers: int = 5, width: int = 64, seed: 
     pre, post = [], []
     for _ in range(layers):
         weight = glorot_normal((x_train.shape[1], width), rng)[0].weight
-        z_train, z_test = x_train @ weight, x_test @ weight
+        z_train, z_test = _product(x_train, weight), _product(x_test, weight)
         pre.append(probe_accuracy((z_train, y_train), (z_test, y_test)))
         with np.errstate(over="ignore", invalid="ignore"):
             features = (act.forward(z_train), act.forward(z_test))
