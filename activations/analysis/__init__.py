@@ -32,7 +32,9 @@ The rest of the article's claims have measurements of their own:
 * `saturation`: f' at 1, 10 and 100 standard deviations on each side, and
   where it tends to 0;
 * `collapsed_input` (and `collapsed_mass`): the mass of N(0, 1) where f is
-  constant, and the accuracy a linear probe loses reading f.
+  constant, and the accuracy a linear probe loses reading f;
+* `fact_check`: all of these and ``compare``'s, and a verdict on each of the
+  ten `CLAIMS` by rules written in code (`judge`), as a `FactCheck` report.
 
 `output_stats` also measures a dask array, lazily and in one pass with
 bounded memory (the ``dask`` extra; see docs/dask.md).
@@ -51,10 +53,12 @@ Examples
 (0.5, 1.0)
 """
 
+from ._claims import CLAIMS, Claim, Measurements, Verdict, judge
 from ._collapse import CollapsedInput, collapsed_input, collapsed_mass
 from ._compare import compare
 from ._cost import Cost, relative_cost
 from ._digits import load_digits
+from ._factcheck import FactCheck, fact_check
 from ._gradient_flow import GradientFlow, gradient_flow
 from ._kinks import KinkHits, kink_hits
 from ._nonlinearity import NonLinearity, nonlinearity
@@ -67,21 +71,28 @@ from ._training import TrainingResult, train
 
 __all__ = [
     "ActivationReport",
+    "CLAIMS",
+    "Claim",
     "CollapsedInput",
     "Comparison",
     "Cost",
+    "FactCheck",
     "GradientFlow",
     "KinkHits",
+    "Measurements",
     "NonLinearity",
     "OutputStats",
     "Saturation",
     "Settings",
     "TrainingResult",
+    "Verdict",
     "collapsed_input",
     "collapsed_mass",
     "compare",
+    "fact_check",
     "figure_format",
     "gradient_flow",
+    "judge",
     "kink_hits",
     "load_digits",
     "nonlinearity",
