@@ -193,6 +193,19 @@ def test_the_cost_margin_is_where_the_rule_says(report):
     assert close.verdict == DOES_NOT_HOLD
 
 
+def test_the_cost_reason_gives_each_others_cost_over_the_subjects(report):
+    dear = rejudge(
+        report,
+        "cost",
+        subject=lambda m: swap(m, cost__relative=80.0),
+        others=lambda m: swap(m, cost__relative={"sigmoid": 4.0, "tanh": 3.0}[m.name]),
+    )
+    assert (dear.verdict, dear.reason) == (
+        DOES_NOT_HOLD,
+        "no cheaper than the others: sigmoid 0.05x, tanh 0.0375x its cost",
+    )
+
+
 def test_the_gradient_flows_within_the_band(report):
     edge = rejudge(report, "vanishing_gradient", subject=lambda m: swap(m, report__flow__ratio=FLOWS))
     assert edge.verdict == HOLDS_PARTLY

@@ -235,12 +235,15 @@ def _cost_judge(s: Measurements, others: Sequence[Measurements]) -> tuple[str, s
         return m.cost.relative / s.cost.relative
 
     dearer = [m for m in others if times(m) >= COST_MARGIN]
-    listing = _listing(others, lambda m: f"{times(m):.1f}x")
+    listing = _listing(others, lambda m: f"{times(m):.3g}x")
     if others and len(dearer) == len(others):
-        return HOLDS, f"the others cost more: {listing}"
+        return HOLDS, f"the others cost more: {listing} its cost"
     if dearer:
-        return HOLDS_PARTLY, f"cheaper than {_names(dearer)} only: {listing}"
-    return DOES_NOT_HOLD, f"no cheaper than the others: {listing}" if others else "nothing to compare with"
+        return HOLDS_PARTLY, f"cheaper than {_names(dearer)} only: {listing} its cost"
+    return (
+        DOES_NOT_HOLD,
+        f"no cheaper than the others: {listing} its cost" if others else "nothing to compare with",
+    )
 
 
 # 2. Non-linear ------------------------------------------------------------------------------
