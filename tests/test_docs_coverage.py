@@ -218,3 +218,20 @@ PUBLIC_MODULES = {
 )
 def test_every_public_class_and_function_has_a_docstring_for_the_api_page(module, name):
     assert inspect.getdoc(getattr(PUBLIC_MODULES[module], name)), f"{module}.{name} has no docstring"
+
+
+def test_the_claims_page_renders_every_verdict_and_every_rule():
+    from activations import bench
+    from activations.analysis import CLAIMS, fact_check
+
+    report = fact_check(["relu", "tanh"], epochs=1, timing=bench.QUICK)
+    text = generator.claims_rst(report, "/generated/figures/claims.png")
+    rows = [line for line in text.splitlines() if line.startswith("   * - ")]
+    assert rows[0] == "   * - claim"
+    assert rows[1:] == [f"   * - {i}\\. {v.claim}" for i, v in enumerate(report.verdicts, start=1)]
+    for v in report.verdicts:
+        assert f"     - **{v.verdict}**\n     - {v.reason}" in text
+    for claim in CLAIMS:
+        assert claim.rule in text
+    assert ".. figure:: /generated/figures/claims.png" in text
+    assert "claims" in generator.GENERATED_PAGES

@@ -12,12 +12,13 @@ from ._gradient_flow import gradient_flow
 from ._report import ActivationReport, Comparison, build_row
 from ._settings import Progress, Settings, check_int, resolve
 from ._statistics import output_stats
-from ._training import train
+from ._training import train_with
 
 if TYPE_CHECKING:
     from .. import BoundActivation, Registry
+    from ._training import TrainingResult
 
-__all__ = ["compare"]
+__all__ = ["compare", "measure_row"]
 
 
 def compare(
@@ -108,20 +109,34 @@ def compare(
         return _compare_seeds(acts, settings, _seed_list(seeds, settings.seed), scheduler, progress)
     steps_each = settings.epochs + 2
     total = steps_each * len(acts)
-    rows = [_measure(act, settings, progress, i * steps_each, total) for i, act in enumerate(acts)]
+    rows = [measure_row(act, settings, progress, i * steps_each, total) for i, act in enumerate(acts)]
     return Comparison(settings=settings, activations=tuple(rows))
 
 
-def _measure(
+def measure_row(
     act: BoundActivation,
     settings: Settings,
     progress: Progress | None = None,
     offset: int = 0,
     total: int = 0,
+    *,
+    run: TrainingResult | None = None,
 ) -> ActivationReport:
     """One row of a comparison: `output_stats`, `gradient_flow` and `train` with ``settings``.
 
     Also the task that `compare` sends to dask for each (activation, seed).
+    ``run`` is the result of `train` with ``settings``, where the caller has
+    it already (`fact_check` does): it is used instead of training again.
+
+    Examples
+    --------
+    >>> import activations
+    >>> from activations.analysis import Settings, train
+    >>> from activations.analysis._compare import measure_row
+    >>> settings = Settings(epochs=1, samples=100, depth=2)
+    >>> row = measure_row(activations.get("relu"), settings, run=train("relu", epochs=1))
+    >>> row.training == train("relu", epochs=1)
+    True
     """
     step = _shifted(progress, offset, total)
     step(0, 0, f"{act!r}: output statistics")
@@ -130,18 +145,9 @@ def _measure(
     flow = gradient_flow(
         act, depth=settings.depth, width=settings.width, batch=settings.batch, seed=settings.seed
     )
-    step(2, 0, f"{act!r}: training")
-    run = train(
-        act,
-        hidden=settings.hidden,
-        epochs=settings.epochs,
-        batch_size=settings.batch_size,
-        learning_rate=settings.learning_rate,
-        momentum=settings.momentum,
-        target=settings.target,
-        seed=settings.seed,
-        progress=_shifted(progress, offset + 2, total),
-    )
+    if run is None:
+        step(2, 0, f"{act!r}: training")
+        run = train_with(act, settings, _shifted(progress, offset + 2, total))
     return build_row(act, stats, flow, run, samples=settings.samples, seed=settings.seed)
 
 
@@ -166,7 +172,7 @@ def _compare_seeds(
     scheduler: Any,
     progress: Progress | None,
 ) -> Comparison:
-    """Run `_measure` for every (activation, seed) as dask tasks; reassemble the runs in order."""
+    """Run `measure_row` for every (activation, seed) as dask tasks; reassemble the runs in order."""
     from ..backends.dask import run_tasks
 
     calls = [(act, replace(settings, seed=seed)) for act in acts for seed in seeds]
@@ -179,7 +185,7 @@ def _compare_seeds(
             act, run_settings = calls[i]
             progress(finished, len(calls), f"{act!r}: seed {run_settings.seed} done")
 
-    results = run_tasks(_measure, calls, scheduler=scheduler, feature="compare(seeds=...)", done=done)
+    results = run_tasks(measure_row, calls, scheduler=scheduler, feature="compare(seeds=...)", done=done)
     k = len(seeds)
     runs = tuple(tuple(results[i * k : (i + 1) * k]) for i in range(len(acts)))
     return Comparison(

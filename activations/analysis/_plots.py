@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._saturation import MULTIPLES
+
 if TYPE_CHECKING:
+    from ._factcheck import FactCheck
     from ._report import Comparison
 
 __all__ = [
@@ -25,6 +28,7 @@ __all__ = [
     "PALETTE",
     "comparison_figure",
     "draw_comparison",
+    "draw_fact_check",
     "figure_format",
     "plot_curves",
     "require_matplotlib",
@@ -379,3 +383,117 @@ def draw_comparison(report: Comparison, path: str | os.PathLike[str]) -> None:
     """
     figure_format(path)  # a bad extension fails before anything is drawn
     _save(comparison_figure(report), path)
+
+
+#: The colour of each verdict in the titles of the fact-check figure.
+_VERDICT_COLOURS = {"holds": "tab:green", "holds partly": "tab:orange", "does not hold": "tab:red"}
+
+
+def _bars(ax: Any, names: Sequence[str], values: Sequence[float], fmt: str) -> None:
+    """One bar per activation, in its colour, labelled with its value."""
+    positions = np.arange(len(names))
+    bars = ax.bar(positions, values, color=[_style(i)["color"] for i in range(len(names))])
+    ax.bar_label(bars, labels=[format(v, fmt) for v in values], fontsize="small")
+    ax.set_xticks(positions, names, rotation=20, fontsize="small")
+
+
+def _grouped(
+    ax: Any, groups: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]], fmt: str | None = None
+) -> None:
+    """Bars in groups: ``series`` holds (label, a value per group, colour); ``fmt`` labels the bars."""
+    width = 0.8 / max(len(series), 1)
+    positions = np.arange(len(groups))
+    for k, (label, values, colour) in enumerate(series):
+        x = positions + (k - (len(series) - 1) / 2) * width
+        bars = ax.bar(x, values, width, color=colour, label=label)
+        if fmt is not None:
+            ax.bar_label(bars, labels=[format(v, fmt) for v in values], fontsize="x-small")
+    ax.set_xticks(positions, groups, fontsize="small")
+    ax.legend(fontsize="x-small", loc="upper center", ncols=2)
+
+
+def draw_fact_check(report: FactCheck, path: str | os.PathLike[str]) -> None:
+    """Write the figure of `FactCheck.plot`: one small panel per claim, titled with its verdict."""
+    figure_type, canvas_type = require_matplotlib()
+    ms = report.measurements
+    names = [m.name for m in ms]
+    colours = [_style(i)["color"] for i in range(len(ms))]
+    fig = figure_type(figsize=(20, 8.5), layout="constrained")
+    canvas_type(fig)
+    axes = fig.subplots(2, 5).ravel()
+    for i, (ax, verdict) in enumerate(zip(axes, report.verdicts, strict=True), start=1):
+        ax.set_title(f"{i}. {verdict.key}: {verdict.verdict}", color=_VERDICT_COLOURS[verdict.verdict])
+
+    _bars(axes[0], names, [m.cost.relative for m in ms], ".2f")
+    axes[0].set_ylabel("forward + backward time / relu's")
+
+    groups = ["spirals", "digits"]
+    series = [
+        (n, (m.nonlinearity.spirals, m.nonlinearity.digits), c)
+        for n, m, c in zip(names, ms, colours, strict=True)
+    ]
+    linear = (ms[0].nonlinearity.spirals_linear, ms[0].nonlinearity.digits_linear)
+    _grouped(axes[1], groups, [*series, ("identity (linear)", linear, "0.6")])
+    axes[1].set_ylim(0.5, 1.15)
+    axes[1].set_ylabel("test accuracy")
+
+    for i, m in enumerate(ms):
+        norms = np.array(m.report.flow.layer_norms)
+        layers = np.arange(1, len(norms) + 1)
+        axes[2].plot(layers, np.where(norms > 0, norms, np.nan), marker="o", color=colours[i], label=m.name)
+    axes[2].set_yscale("log")
+    axes[2].set_xlabel("hidden layer (1 = next to the input)")
+    axes[2].set_ylabel("||dL/dW|| at initialisation")
+    axes[2].legend(fontsize="x-small")
+
+    target = report.settings.target
+    for i, m in enumerate(ms):
+        epochs = np.arange(1, len(m.report.training.accuracy) + 1)
+        axes[3].plot(epochs, m.report.training.accuracy, marker=".", color=colours[i], label=m.name)
+    axes[3].axhline(target, color="0.5", linestyle="--", linewidth=0.8, label=f"target {target:.0%}")
+    axes[3].set_xlabel("epoch")
+    axes[3].set_ylabel("test accuracy on the digits")
+    axes[3].set_ylim(0.0, 1.0)
+    axes[3].legend(fontsize="x-small")
+
+    _bars(axes[4], names, [m.report.stats.sparsity for m in ms], ".3f")
+    axes[4].set_ylabel("outputs exactly 0, x ~ N(0, 1)")
+    axes[4].set_ylim(0.0, 1.0)
+
+    dead = [m.report.training.dead_fraction for m in ms]
+    _bars(axes[5], names, dead, ".1%")
+    axes[5].set_ylabel("dead hidden units after training")
+    axes[5].set_ylim(0.0, max(0.1, 1.25 * max(dead, default=0.0)))
+
+    own = [m.kinks.training.final_accuracy for m in ms]
+    other = [
+        m.kinks.other_side_training.final_accuracy if m.kinks.other_side_training is not None else np.nan
+        for m in ms
+    ]
+    _grouped(axes[6], names, [("own convention", own, "0.35"), ("other side at the kinks", other, "0.7")])
+    for x, m in enumerate(ms):
+        label = f"{m.kinks.hits:,} hits" if m.kinks.kinks else "no kink"
+        axes[6].annotate(label, (x - 0.2, 0.55), ha="center", rotation=90, color="white", fontsize="small")
+    axes[6].set_ylim(0.5, 1.15)
+    axes[6].set_ylabel("final test accuracy on the digits")
+
+    std = ms[0].saturation.std
+    labels = [f"{sign * k * std:+g}" for sign, ks in ((-1, MULTIPLES[::-1]), (1, MULTIPLES)) for k in ks]
+    for i, m in enumerate(ms):
+        values = [*m.saturation.lower[::-1], *m.saturation.upper]
+        axes[7].plot(np.arange(len(labels)), values, marker="o", color=colours[i], label=m.name)
+    axes[7].set_xticks(np.arange(len(labels)), labels, fontsize="small")
+    axes[7].set_xlabel("x (1, 10, 100 standard deviations of the input)")
+    axes[7].set_ylabel("f'(x)")
+    axes[7].legend(fontsize="x-small")
+
+    mass = [m.collapsed.mass for m in ms]
+    loss = [m.collapsed.probe_loss for m in ms]
+    lost = [("mass where f is constant", mass, "0.35"), ("probe accuracy lost", loss, "0.7")]
+    _grouped(axes[8], names, lost, fmt=".1%")
+    axes[8].set_ylim(min(0.0, *loss) - 0.02, 1.15)
+
+    _bars(axes[9], names, [m.report.stats.mean_output for m in ms], "+.3f")
+    axes[9].axhline(0.0, color="0.5", linewidth=0.8)
+    axes[9].set_ylabel("mean output, x ~ N(0, 1)")
+    _save(fig, path)

@@ -13,7 +13,7 @@ from ._digits import split_digits
 from ._network import QUIET, dead_fraction, train_sgd
 from ._settings import Progress, Settings, resolve
 
-__all__ = ["TrainingResult", "train"]
+__all__ = ["TrainingResult", "train", "train_with"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,4 +149,27 @@ def train(
         dead_fraction=dead,
         target=settings.target,
         diverged_at=net.diverged_at,
+    )
+
+
+def train_with(activation: Any, settings: Settings, progress: Progress | None = None) -> TrainingResult:
+    """`train` with the training fields of ``settings`` (hidden layers, epochs, SGD, target, seed).
+
+    Examples
+    --------
+    >>> from activations.analysis import Settings, train
+    >>> from activations.analysis._training import train_with
+    >>> train_with("relu", Settings(epochs=1)) == train("relu", epochs=1)
+    True
+    """
+    return train(
+        activation,
+        hidden=settings.hidden,
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        learning_rate=settings.learning_rate,
+        momentum=settings.momentum,
+        target=settings.target,
+        seed=settings.seed,
+        progress=progress,
     )

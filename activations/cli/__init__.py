@@ -1,7 +1,7 @@
 """The ``activations`` command line: one module per subcommand.
 
 Each subcommand (``list``, ``info``, ``plugins``, ``check``, ``compare``,
-``plot``, ``bench``) lives in its own module with a ``HELP`` line, an
+``claims``, ``plot``, ``bench``) lives in its own module with a ``HELP`` line, an
 ``add_arguments(parser)`` and a ``run(args) -> int``; the module's docstring
 is the subcommand's description. Exit codes: 0 success, 1 a check or
 comparison failed, 2 a user error (unknown name, bad spec or option, missing
@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
-from . import _bench, _check, _compare, _info, _list, _plot, _plugins
+from . import _bench, _check, _claims, _compare, _info, _list, _plot, _plugins
 from ._usage import Parser, UsageError
 
 __all__ = ["UsageError", "build_parser", "main"]
@@ -32,6 +32,7 @@ COMMANDS: dict[str, ModuleType] = {
     "info": _info,
     "plugins": _plugins,
     "compare": _compare,
+    "claims": _claims,
     "plot": _plot,
     "check": _check,
     "bench": _bench,

@@ -11,11 +11,15 @@ none of it can drift from the code:
 * ``.. activations-comparison:: relu sigmoid tanh`` the figure and the table
   of `activations.analysis.compare`, i.e. of ``activations compare`` (each
   comparison is measured once per build, however many pages show it);
+* ``.. activations-claims:: relu sigmoid tanh`` the verdict table, the rules
+  and the figure of `activations.analysis.fact_check`, i.e. of
+  ``activations claims``;
 * ``.. activations-cli::`` the reference of every subcommand, from
   `activations.cli.build_parser`.
 
-The text generators (`catalogue_rst`, `comparison_rst`, `cli_rst`) are plain
-functions returning reStructuredText, so tests can call them without Sphinx.
+The text generators (`catalogue_rst`, `comparison_rst`, `claims_rst`,
+`cli_rst`) are plain functions returning reStructuredText, so tests can call
+them without Sphinx.
 
 The catalogue and the comparisons come from `docs_registry`, which holds the
 bundled plugins only: whatever else is installed where the docs are built
@@ -44,7 +48,7 @@ import activations
 
 DISTRIBUTION = "pluggable-activations"
 #: The pages whose content the directives below generate.
-GENERATED_PAGES = ("catalogue", "choosing", "cli", "index")
+GENERATED_PAGES = ("catalogue", "choosing", "claims", "cli", "index")
 
 _PROPERTY_LABELS = (
     ("output_range", "output range"),
@@ -289,6 +293,26 @@ def comparison_rst(report: Any, figure: str | None, command: str = "", *, settin
     return "\n".join(out)
 
 
+def claims_rst(report: Any, figure: str | None) -> str:
+    """The verdicts of an `activations.analysis.FactCheck`, the rule behind each, and its figure."""
+    from activations.analysis import CLAIMS
+
+    names = [m.name for m in report.measurements]
+    out = [".. list-table::", "   :header-rows: 1", "   :class: activations-claims", ""]
+    rows = [["claim", *names, "verdict", "why"]]
+    for i, v in enumerate(report.verdicts, start=1):  # "1\\." is not a list inside a cell
+        rows.append([f"{i}\\. {v.claim}", *v.evidence, f"**{v.verdict}**", v.reason])
+    for row in rows:
+        out.append(f"   * - {_cell(row[0])}")
+        out += [f"     - {_cell(c)}" for c in row[1:]]
+    out += ["", "**The rules** as the code applies them (claims 1-5: advantages, 6-10: disadvantages):", ""]
+    for i, claim in enumerate(CLAIMS, start=1):
+        out.append(f"{i}. **{claim.key}**: {escape_bars(claim.measured_by)}. *Verdict*: {claim.rule}.")
+    if figure:
+        out += ["", f".. figure:: {figure}", "   :width: 100%", "", "   The figure ``--plot FILE`` writes."]
+    return "\n".join(out)
+
+
 def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -353,7 +377,7 @@ def _attribute_comment(attribute: str) -> list[str]:
 
     if attribute in _CONSTANTS:
         return [_CONSTANTS[attribute]]
-    for module in sorted(m for m in sys.modules if m.startswith("activations._")):
+    for module in sorted(m for m in sys.modules if m.startswith(("activations._", "activations.analysis._"))):
         comments = ModuleAnalyzer.for_module(module).find_attr_docs()
         if ("", attribute) in comments:
             return list(comments[("", attribute)])
@@ -473,6 +497,21 @@ def setup(app: Any) -> dict[str, Any]:
             text = comparison_rst(_REPORTS[figure], path, command, settings=not brief)
             return self.render(text)
 
+    class Claims(_Generated):
+        required_arguments = 1
+        final_argument_whitespace = True
+
+        def run(self) -> list[Any]:
+            from activations.analysis import fact_check
+
+            specs = self.arguments[0].split()
+            report = fact_check(specs, registry=docs_registry())
+            key = hashlib.sha1(" ".join(specs).encode()).hexdigest()[:10]
+            target = Path(self.env.srcdir) / "generated" / "figures" / f"claims-{key}.png"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            report.plot(target)
+            return self.render(claims_rst(report, f"/generated/figures/{target.name}"))
+
     class CommandLine(_Generated):
         def run(self) -> list[Any]:
             return self.render(cli_rst())
@@ -496,5 +535,6 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", _drop_empty_section_navigation)
     app.add_directive("activations-catalogue", Catalogue)
     app.add_directive("activations-comparison", Comparison)
+    app.add_directive("activations-claims", Claims)
     app.add_directive("activations-cli", CommandLine)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
