@@ -36,14 +36,17 @@ EIGHT = [
     "tanh",
     "leaky_relu(negative_slope=0.2)",
 ]
-SIZES = {1: ONE, 3: THREE, 5: FIVE, 8: EIGHT}
+# Learned parameters add a panel: PReLU learns, Leaky ReLU stays fixed, ReLU has nothing to learn.
+FOUR_LEARNING = ["prelu", "leaky_relu(negative_slope=0.25)", "relu", "elu"]
+SIZES = {1: ONE, 3: THREE, 4: FOUR_LEARNING, 5: FIVE, 8: EIGHT}
+LEARNING = {4: {"learn": True, "fixed": ["leaky_relu"]}}
 #: Overlaps smaller than this, in display pixels, are rounding, not a collision.
 TOLERANCE = 0.5
 
 
 @pytest.fixture(scope="module")
 def reports():
-    return {n: analysis.compare(specs, **SMALL) for n, specs in SIZES.items()}
+    return {n: analysis.compare(specs, **SMALL, **LEARNING.get(n, {})) for n, specs in SIZES.items()}
 
 
 def drawn(report, tmp_path):
@@ -171,7 +174,7 @@ def test_the_legend_names_every_spec_in_full(n, reports, figures):
 @pytest.mark.parametrize("n", sorted(SIZES))
 def test_every_panel_has_a_title_and_labelled_axes(n, reports, figures):
     fig, _, _ = figures[n]
-    assert len(fig.axes) == 6
+    assert len(fig.axes) == (7 if n in LEARNING else 6)
     for ax in fig.axes:
         assert ax.get_title(), ax
         assert ax.get_xlabel(), f"{ax.get_title()!r} has no x label"
@@ -191,6 +194,7 @@ def test_the_title_says_what_was_compared_and_how(n, reports, figures):
     s = report.settings
     for setting in (f"seed {s.seed}", f"{s.epochs} epochs", f"depth {s.depth}", f"{s.samples:,} draws"):
         assert setting in heading, (setting, heading)
+    assert ("learnable parameters learned except leaky_relu's" in heading) == (n in LEARNING), heading
 
 
 def colours_of(fig):
@@ -216,14 +220,17 @@ def test_one_colour_per_activation_in_every_panel_and_every_run(n, reports, figu
     specs = [row.name for row in report.activations]
     own = {spec: legend_colours[spec] for spec in specs}
     assert len(set(own.values())) == n, f"colours repeat: {own}"
+    # The parameters' panel draws the activations that have learnable parameters, and only those.
+    with_parameters = {own[row.name] for row in report.activations if row.learnable}
     for ax in fig.axes:
         used = {rgba(line.get_color()) for line in ax.get_lines()}
         used |= {rgba(p.get_facecolor()) for p in ax.patches if p.get_fill()}
         used |= {rgba(p.get_edgecolor()) for p in ax.patches if not p.get_fill()}
         grey = {c for c in used if c[0] == c[1] == c[2] and c not in own.values()}  # reference lines
-        assert used - grey <= set(own.values()), f"{ax.get_title()!r} uses colours not in the legend"
-        assert set(own.values()) <= used, f"{ax.get_title()!r} misses an activation's colour"
-    again, _, _ = drawn(analysis.compare(specs, **SMALL), tmp_path)
+        expected = with_parameters if ax.get_title().startswith("learnable parameters") else set(own.values())
+        assert used - grey <= expected, f"{ax.get_title()!r} uses colours not expected there"
+        assert expected <= used, f"{ax.get_title()!r} misses an activation's colour"
+    again, _, _ = drawn(analysis.compare(specs, **SMALL, **LEARNING.get(n, {})), tmp_path)
     assert {spec: rgba(c) for spec, c in colours_of(again).items() if spec in own} == own
 
 
@@ -261,3 +268,21 @@ def test_short_tick_labels_tell_repeated_names_apart(reports, figures):
     ]
     assert len(labels) == len(set(labels)) == 3, labels  # relu, and leaky_relu twice
     assert all(len(label) <= 20 for label in labels), labels
+
+
+def test_the_parameters_panel_draws_each_learned_path_and_each_fixed_value(reports, figures):
+    fig, _, _ = figures[4]
+    (ax,) = [ax for ax in fig.axes if ax.get_title().startswith("learnable parameters")]
+    report = reports[4]
+    colours = {spec: rgba(c) for spec, c in colours_of(fig).items()}
+    lines = {}
+    for line in ax.get_lines():
+        lines.setdefault(rgba(line.get_color()), []).append(line.get_ydata())
+    prelu, leaky, _, elu = report.activations
+    for row in (prelu, elu):  # learned: one path per hidden layer, from the spec's value
+        (name,) = row.learnable
+        drawn_paths = lines[colours[row.name]]
+        expected = [layer[name] for layer in row.training.learned]
+        assert [list(path) for path in drawn_paths] == [list(path) for path in expected]
+        assert all(path[0] == row.config[name] for path in drawn_paths)
+    assert [list(path) for path in lines[colours[leaky.name]]] == [[0.25, 0.25]]  # fixed: flat

@@ -98,6 +98,14 @@ def compare(
     >>> row = report.to_dict()["activations"][0]
     >>> row["seeds"], row["mean"]["max_gradient"], row["std"]["max_gradient"]
     ([0, 1], 1.0, 0.0)
+
+    With ``learn=True``, training learns each activation's learnable
+    parameters too, per hidden layer, except those of the ``fixed`` names:
+
+    >>> report = compare(["prelu", "leaky_relu(negative_slope=0.25)"], learn=True, fixed=["leaky_relu"],
+    ...                  epochs=1, samples=1000, depth=3)
+    >>> [len(row.training.learned) for row in report.activations]
+    [3, 0]
     """
     settings = replace(settings or Settings(), **changes)
     if not specs:
@@ -105,6 +113,8 @@ def compare(
     if seeds is None and scheduler is not None:
         raise ValueError("scheduler= needs seeds=: a single run is not sent to a scheduler")
     acts = [resolve(spec, registry) for spec in specs]
+    if settings.fixed:
+        settings = replace(settings, fixed=_fixed_names(settings.fixed, acts, registry))
     if seeds is not None:
         return _compare_seeds(acts, settings, _seed_list(seeds, settings.seed), scheduler, progress)
     steps_each = settings.epochs + 2
@@ -149,6 +159,22 @@ def measure_row(
         step(2, 0, f"{act!r}: training")
         run = train_with(act, settings, _shifted(progress, offset + 2, total))
     return build_row(act, stats, flow, run, samples=settings.samples, seed=settings.seed)
+
+
+def _fixed_names(
+    fixed: Sequence[str], acts: Sequence[BoundActivation], registry: Registry | None
+) -> tuple[str, ...]:
+    """The canonical names of ``fixed``, each of which must name an activation compared."""
+    compared = {act.name for act in acts}
+    names = []
+    for name in fixed:
+        canonical = resolve(name, registry).name
+        if canonical not in compared:
+            raise ValueError(
+                f"fixed names {name!r}, which is not compared; compared: {', '.join(sorted(compared))}"
+            )
+        names.append(canonical)
+    return tuple(sorted(set(names)))
 
 
 def _seed_list(seeds: int | Sequence[int], first: int) -> tuple[int, ...]:

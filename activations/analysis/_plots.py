@@ -276,6 +276,9 @@ def _headings(report: Comparison, short: Sequence[str], renderer: Any, width: fl
         f"training on the 8x8 digits: hidden layers {hidden}",
         f"SGD lr {s.learning_rate:g}, momentum {s.momentum:g}, batch {s.batch_size}, {s.epochs} epochs",
     ]
+    if s.learn:
+        fixed = f" except {', '.join(s.fixed)}'s" if s.fixed else ""
+        settings.append(f"learnable parameters learned{fixed}, per hidden layer")
     return what, _fill(renderer, settings, _FONT["legend"], width)
 
 
@@ -287,14 +290,18 @@ def comparison_figure(report: Comparison) -> Any:
     rows = report.activations
     s = report.settings
     short = short_labels([r.config for r in rows])
-    fig = figure_type(figsize=(12, 13.5), layout="constrained")
+    learned = s.learn and any(r.learnable for r in rows)
+    fig = figure_type(figsize=(12, 17.5 if learned else 13.5), layout="constrained")
     renderer = canvas_type(fig).get_renderer()
     title, settings = _headings(report, short, renderer, 0.96 * fig.bbox.width)
     fig.suptitle(title, fontsize=_FONT["heading"], fontweight="bold")
     # Constrained layout gives a figure's top margin to its suptitle or to a legend, not to both:
     # the panels and their legend go into a subfigure, under the title.
     body = fig.subfigures(1, 1)
-    axes = body.subplots(3, 2)
+    grid = body.add_gridspec(4 if learned else 3, 2)
+    axes = np.array([[body.add_subplot(grid[i, j]) for j in range(2)] for i in range(3)])
+    if learned:
+        _draw_learned(body.add_subplot(grid[3, :]), rows, s.epochs)
 
     _draw_curves(axes[0, 0], axes[0, 1], [(r.curve_x, r.curve_f, r.curve_df) for r in rows])
 
@@ -358,6 +365,32 @@ def comparison_figure(report: Comparison) -> Any:
     labels = [*(r.name for r in rows), f"target accuracy {s.target:.0%}"]
     _shared_legend(body, renderer, handles, labels, settings)
     return fig
+
+
+def _draw_learned(ax: Any, rows: Sequence[Any], epochs: int) -> None:
+    """Each learnable parameter by epoch: learned ones per hidden layer (line style), fixed ones flat."""
+    from matplotlib.ticker import MaxNLocator
+
+    layers = 0
+    for i, r in enumerate(rows):
+        colour = _style(i)["color"]
+        for name in r.learnable:
+            paths = [layer[name] for layer in r.training.learned if name in layer]
+            for k, path in enumerate(paths):
+                style = _LINESTYLES[k % len(_LINESTYLES)]
+                ax.plot(range(len(path)), path, color=colour, linestyle=style, linewidth=_LINEWIDTH)
+            layers = max(layers, len(paths))
+            if not paths:  # not learned: the spec's value, all along
+                ax.plot([0, epochs], [r.config[name]] * 2, color=colour, linewidth=_LINEWIDTH / 2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    names = ("solid", "dashed", "dotted", "dash-dot")
+    key = ", ".join(f"{names[k]} {k + 1}" for k in range(min(layers, len(names))))
+    _panel(
+        ax,
+        f"learnable parameters by epoch; hidden layer {key}; thin: fixed",
+        "epoch (0 = the spec's value)",
+        "parameter value",
+    )
 
 
 def draw_comparison(report: Comparison, path: str | os.PathLike[str]) -> None:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ._statistics import OutputStats
     from ._training import TrainingResult
 
-__all__ = ["COLUMNS", "SEED_COLUMNS", "ActivationReport", "Comparison", "build_row"]
+__all__ = ["COLUMNS", "LEARNED_COLUMN", "SEED_COLUMNS", "ActivationReport", "Comparison", "build_row"]
 
 #: (header, one-line reading) of each column of the table, in order.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -40,6 +40,12 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("epochs to target", "first epoch reaching the target test accuracy on the digits: convergence speed"),
     ("final acc", "test accuracy on the digits after the last epoch"),
     ("dead", "fraction of hidden units outputting exactly 0 on every training image after training"),
+)
+
+#: (header, reading) of the column a comparison with ``learn=True`` adds at the end.
+LEARNED_COLUMN: tuple[str, str] = (
+    "learned",
+    "each learnable parameter after training, per hidden layer (the first next to the input)",
 )
 
 
@@ -90,6 +96,9 @@ class ActivationReport:
         f and f' on a grid of [-5, 5], for the figure.
     histogram_edges, histogram_density : tuple of float
         A density histogram of f(x), x ~ N(0, 1), for the figure.
+    learnable : tuple of str
+        The activation's learnable parameters (learned in training only if
+        the comparison's settings say ``learn``).
 
     Examples
     --------
@@ -109,6 +118,7 @@ class ActivationReport:
     curve_df: tuple[float, ...]
     histogram_edges: tuple[float, ...]
     histogram_density: tuple[float, ...]
+    learnable: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the measurements as JSON-ready data (NaN and infinity become None).
@@ -137,10 +147,12 @@ class ActivationReport:
             "accuracy_curve": [_finite(a) for a in t.accuracy],
             "dead_fraction": _finite(t.dead_fraction),
             "diverged_at": t.diverged_at,
+            "stopped": t.stopped,
+            **({"learned": _learned_dict(t.learned)} if t.learned else {}),
         }
 
-    def cells(self) -> list[str]:
-        """Format the row of the table.
+    def cells(self, *, learned: bool = False) -> list[str]:
+        """Format the row of the table (with the `LEARNED_COLUMN` when ``learned``).
 
         Examples
         --------
@@ -161,7 +173,34 @@ class ActivationReport:
             "never" if t.epochs_to_target is None else str(t.epochs_to_target),
             _fmt(t.final_accuracy) if t.diverged_at is None else f"diverged (epoch {t.diverged_at})",
             _fmt(t.dead_fraction),
+            *([_learned_cell(t.final_parameters()) if t.learned else "not learned"] if learned else []),
         ]
+
+
+def _learned_dict(learned: tuple[dict[str, tuple[float, ...]], ...]) -> dict[str, dict[str, Any]]:
+    """``{parameter: {"final": [per layer], "path": [[per epoch] per layer]}}`` for the JSON."""
+    names = sorted({name for layer in learned for name in layer})
+    return {
+        name: {
+            "final": [_finite(layer[name][-1]) for layer in learned if name in layer],
+            "path": [[_finite(v) for v in layer[name]] for layer in learned if name in layer],
+        }
+        for name in names
+    }
+
+
+def _learned_cell(final: tuple[dict[str, float], ...] | dict[str, list[str]]) -> str:
+    """``weight 0.121, 0.593, 0.649``: each parameter per hidden layer; "nothing learnable" if none."""
+    per_name: dict[str, list[str]] = {}
+    if isinstance(final, dict):  # already formatted, per parameter
+        per_name = final
+    else:
+        for layer in final:
+            for name, value in layer.items():
+                per_name.setdefault(name, []).append(_fmt(value))
+    if not per_name:
+        return "nothing learnable"
+    return "; ".join(f"{name} {', '.join(values)}" for name, values in sorted(per_name.items()))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -247,6 +286,8 @@ class Comparison:
         summary.update(stats)
         summary["reached_target"] = sum(run.training.epochs_to_target is not None for run in runs)
         summary["diverged"] = sum(run.training.diverged_at is not None for run in runs)
+        if self.settings.learn and first.training.learned:
+            summary["learned"] = _learned_spread([run.training.final_parameters() for run in runs])
         summary["runs"] = rows
         return summary
 
@@ -262,10 +303,12 @@ class Comparison:
         >>> print(text.splitlines()[-1])
         - dead: fraction of hidden units outputting exactly 0 on every training image after training
         """
-        headers = [h for h, _ in COLUMNS]
+        learn = self.settings.learn
+        columns = [*COLUMNS, LEARNED_COLUMN] if learn else list(COLUMNS)
+        headers = [h for h, _ in columns]
         headers[8] = f"epochs to {self.settings.target:.0%}"
         cells = [self._seed_cells(d) for d in self.to_dict()["activations"]] if self.seeds else None
-        body = cells if cells is not None else [a.cells() for a in self.activations]
+        body = cells if cells is not None else [a.cells(learned=learn) for a in self.activations]
         rows = [headers, ["---"] * len(headers), *body]
         lines = ["| " + " | ".join(row) + " |" for row in rows]
         s = self.settings
@@ -281,10 +324,11 @@ class Comparison:
             f"- gradient flow: {s.depth} hidden layers of {s.width} units, Glorot normal, zero biases; "
             f"a batch of {s.batch} inputs x ~ N(0, 1) with random labels, softmax cross-entropy",
             f"- training: 8x8 digits, 1437 train / 360 test images; hidden layers {hidden}, Glorot-normal; "
-            f"SGD lr {s.learning_rate:g}, momentum {s.momentum:g}, batch {s.batch_size}, {s.epochs} epochs",
+            f"SGD lr {s.learning_rate:g}, momentum {s.momentum:g}, batch {s.batch_size}, {s.epochs} epochs"
+            + ("; learnable parameters learned per hidden layer, same SGD" if learn else ""),
             "",
             "Columns:",
-            *(f"- {headers[i]}: {reading}" for i, (_, reading) in enumerate(COLUMNS)),
+            *(f"- {headers[i]}: {reading}" for i, (_, reading) in enumerate(columns)),
         ]
         return "\n".join(lines)
 
@@ -311,6 +355,7 @@ class Comparison:
             epochs,
             final,
             cell("dead_fraction"),
+            *([_learned_seed_cell(summary.get("learned"))] if self.settings.learn else []),
         ]
 
     def __str__(self) -> str:
@@ -347,6 +392,34 @@ class Comparison:
         b'\x89PNG'
         """
         draw_comparison(self, path)
+
+
+def _learned_spread(finals: list[tuple[dict[str, float], ...]]) -> dict[str, dict[str, list[float | None]]]:
+    """Over seeds: ``{parameter: {"mean": [per layer], "std": ..., "min": ..., "max": ...}}``."""
+    names = sorted({name for final in finals for layer in final for name in layer})
+    layers = max((len(final) for final in finals), default=0)
+    result: dict[str, dict[str, list[float | None]]] = {}
+    for name in names:
+        result[name] = {"mean": [], "std": [], "min": [], "max": []}
+        for k in range(layers):
+            values = [final[k][name] for final in finals if k < len(final) and name in final[k]]
+            for stat, value in _spread(values).items():
+                result[name][stat].append(None if value is None else _finite(value))
+    return result
+
+
+def _learned_seed_cell(spread: dict[str, dict[str, list[float | None]]] | None) -> str:
+    """``weight 0.62 ± 0.41, ...``: mean ± standard deviation across seeds, per hidden layer."""
+    if spread is None:
+        return "not learned"
+    per_name = {
+        name: [
+            "n/a" if m is None or d is None else f"{m:.3f} ± {d:.3f}"
+            for m, d in zip(stats["mean"], stats["std"], strict=True)
+        ]
+        for name, stats in spread.items()
+    }
+    return _learned_cell(per_name)
 
 
 def _spread(values: list[float]) -> dict[str, float | None]:
@@ -396,4 +469,5 @@ def build_row(
         curve_df=tuple(act.derivative(_CURVE_X).tolist()),
         histogram_edges=tuple(float(e) for e in edges),
         histogram_density=tuple(float(d) for d in density),
+        learnable=tuple(act.learnable),
     )

@@ -41,6 +41,13 @@ class Settings:
         Mini-batch SGD with heavy-ball momentum.
     target : float
         The test accuracy whose first epoch `train` reports.
+    learn : bool
+        Whether `train` also learns the activations' learnable parameters
+        (one copy per hidden layer, same optimiser as the weights).
+    fixed : tuple of str
+        With ``learn``: names of activations whose parameters stay as the
+        spec gives them (``("leaky_relu",)`` sets a learned PReLU against a
+        fixed Leaky ReLU, whose slope is learnable too).
 
     Notes
     -----
@@ -72,9 +79,14 @@ class Settings:
     learning_rate: float = 0.05
     momentum: float = 0.9
     target: float = 0.9
+    learn: bool = False
+    fixed: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(self.hidden))
+        if isinstance(self.fixed, str) or not all(isinstance(name, str) for name in self.fixed):
+            raise ValueError(f"fixed must be a tuple of activation names, got {self.fixed!r}")
+        object.__setattr__(self, "fixed", tuple(self.fixed))
         check_int("seed", self.seed, 0)
         for name in ("samples", "depth", "width", "batch", "epochs", "batch_size"):
             check_int(name, getattr(self, name), 1)
@@ -83,6 +95,10 @@ class Settings:
         check_real("learning_rate", self.learning_rate, 0.0, math.inf, low_open=True, high_open=True)
         check_real("momentum", self.momentum, 0.0, 1.0, high_open=True)
         check_real("target", self.target, 0.0, 1.0)
+        if not isinstance(self.learn, bool):
+            raise ValueError(f"learn must be True or False, got {self.learn!r}")
+        if self.fixed and not self.learn:
+            raise ValueError(f"fixed={self.fixed!r} needs learn=True: without it, no parameter is learned")
 
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as JSON-ready data, with the fixed choices spelled out.
@@ -95,6 +111,7 @@ class Settings:
         """
         data = asdict(self)
         data["hidden"] = list(self.hidden)
+        data["fixed"] = list(self.fixed)
         data["input_distribution"] = "normal(0, 1)"
         data["initialisation"] = "glorot_normal"
         data["optimizer"] = "sgd_momentum"

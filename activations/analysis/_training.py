@@ -36,8 +36,15 @@ class TrainingResult:
         The target accuracy.
     diverged_at : int or None
         The first epoch after which some weight was no longer finite (the
-        network blew up; training stopped, and the accuracy of that epoch and
-        later ones, the final accuracy and the dead fraction are NaN), or None.
+        network blew up), or in which a learned parameter left its domain:
+        training stopped, and the accuracy of that epoch and later ones, the
+        final accuracy and the dead fraction are NaN. None if neither happened.
+    stopped : str or None
+        Why training stopped early, if it did.
+    learned : tuple of dict
+        With ``learn=True``: for each hidden layer (the first next to the
+        input), each learnable parameter's value before training and after
+        every epoch. Empty otherwise.
 
     Examples
     --------
@@ -53,6 +60,22 @@ class TrainingResult:
     dead_fraction: float
     target: float = field(default=0.9)
     diverged_at: int | None = None
+    stopped: str | None = None
+    learned: tuple[dict[str, tuple[float, ...]], ...] = ()
+
+    def final_parameters(self) -> tuple[dict[str, float], ...]:
+        """Each hidden layer's learned parameters after training (see ``learned``).
+
+        Examples
+        --------
+        >>> from activations.analysis import train
+        >>> run = train("prelu", epochs=2, learn=True)
+        >>> [sorted(layer) for layer in run.final_parameters()]
+        [['weight'], ['weight'], ['weight']]
+        >>> train("relu", epochs=1).final_parameters()
+        ()
+        """
+        return tuple({name: path[-1] for name, path in layer.items()} for layer in self.learned)
 
 
 def train(
@@ -65,6 +88,7 @@ def train(
     momentum: float = 0.9,
     target: float = 0.9,
     seed: int = 0,
+    learn: bool = False,
     progress: Progress | None = None,
 ) -> TrainingResult:
     """Train a multilayer perceptron on the 8x8 digits with mini-batch SGD; report speed and dead units.
@@ -91,6 +115,13 @@ def train(
         The test accuracy whose first epoch is reported.
     seed : int
         Seed of the generator.
+    learn : bool
+        Train the activation's learnable parameters too (its ``learnable``,
+        e.g. PReLU's ``weight``), one copy per hidden layer, with the same
+        SGD and momentum as the weights; `TrainingResult.learned` holds their
+        paths. If an update takes a parameter out of its domain (the plugin
+        refuses the value), training stops there. An activation with nothing
+        learnable trains as without ``learn``.
     progress : callable, optional
         ``progress(epoch, epochs, message)`` after every epoch.
 
@@ -104,6 +135,9 @@ def train(
     >>> run = train("tanh", epochs=2)
     >>> len(run.accuracy), run.final_accuracy > 0.8, run.dead_fraction
     (2, True, 0.0)
+    >>> run = train("prelu", epochs=2, learn=True)
+    >>> run.learned[0]["weight"][0], len(run.learned[0]["weight"])
+    (0.25, 3)
     """
     settings = Settings(
         hidden=tuple(hidden),
@@ -113,6 +147,7 @@ def train(
         momentum=momentum,
         target=target,
         seed=seed,
+        learn=learn,
     )  # validates
     act = resolve(activation)
     data = split_digits()
@@ -134,12 +169,13 @@ def train(
         learning_rate=settings.learning_rate,
         momentum=settings.momentum,
         seed=settings.seed,
+        learn=settings.learn,
         on_epoch=on_epoch,
     )
     reached = next((i for i, acc in enumerate(net.accuracy, start=1) if acc >= settings.target), None)
     if net.diverged_at is None:
         with np.errstate(**QUIET):
-            dead = dead_fraction(net.layers, act, data[0])
+            dead = dead_fraction(net.layers, list(net.activations), data[0])
     else:
         dead = math.nan
     return TrainingResult(
@@ -149,11 +185,13 @@ def train(
         dead_fraction=dead,
         target=settings.target,
         diverged_at=net.diverged_at,
+        stopped=net.stopped,
+        learned=net.learned,
     )
 
 
 def train_with(activation: Any, settings: Settings, progress: Progress | None = None) -> TrainingResult:
-    """`train` with the training fields of ``settings`` (hidden layers, epochs, SGD, target, seed).
+    """`train` with the training fields of ``settings`` (hidden layers, epochs, SGD, target, seed, learn).
 
     Examples
     --------
@@ -171,5 +209,6 @@ def train_with(activation: Any, settings: Settings, progress: Progress | None = 
         momentum=settings.momentum,
         target=settings.target,
         seed=settings.seed,
+        learn=settings.learn and resolve(activation).name not in settings.fixed,
         progress=progress,
     )

@@ -10,6 +10,12 @@ With --seeds N, every activation is measured with the seeds S, ..., S+N-1
 or on the dask.distributed cluster whose scheduler is at --scheduler ADDRESS;
 the table gives the mean and standard deviation across seeds, and --json
 every run too.
+
+With --learn, training also learns each activation's learnable parameters
+(PReLU's weight, Leaky ReLU's slope, ...), one copy per hidden layer: the
+table gives their final values, --json their path epoch by epoch, and the
+figure draws it. --fixed NAME keeps an activation's parameters as its spec
+gives them, to set a learned activation against a fixed one.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ __all__ = [
     "ProgressBar",
     "add_arguments",
     "check_at_least",
+    "check_learning",
     "check_plot_target",
     "check_seeds",
     "run",
@@ -67,6 +74,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="run each activation with seeds S..S+N-1 as dask tasks; report mean and spread (needs 'dask')",
     )
     parser.add_argument(
+        "--learn",
+        action="store_true",
+        help="also learn the activations' learnable parameters, per hidden layer, with the same SGD",
+    )
+    parser.add_argument(
+        "--fixed",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with --learn: keep this activation's parameters fixed (repeatable)",
+    )
+    parser.add_argument(
         "--scheduler",
         metavar="WHERE",
         help="with --seeds: 'processes' (default), 'threads', 'synchronous', "
@@ -87,6 +106,37 @@ def check_at_least(option: str, value: int, low: int) -> None:
     """
     if value < low:
         raise UsageError(f"{option} must be at least {low}, got {value}")
+
+
+def check_learning(learn: bool, fixed: list[str], names: list[str]) -> tuple[str, ...]:
+    """Check ``--learn`` and ``--fixed`` before any measurement; return the canonical fixed names.
+
+    Examples
+    --------
+    >>> from activations.cli._compare import check_learning
+    >>> check_learning(True, ["LeakyReLU"], ["prelu", "leaky_relu(negative_slope=0.25)"])
+    ('leaky_relu',)
+    >>> check_learning(False, ["relu"], ["relu"])
+    Traceback (most recent call last):
+    ...
+    activations.cli.UsageError: --fixed needs --learn
+    """
+    if not fixed:
+        return ()
+    if not learn:
+        raise UsageError("--fixed needs --learn")
+    import activations
+
+    compared = {activations.get(name).name for name in names}
+    canonical = []
+    for name in fixed:
+        found = activations.get(name).name
+        if found not in compared:
+            raise UsageError(
+                f"--fixed {name}: not among the activations compared ({', '.join(sorted(compared))})"
+            )
+        canonical.append(found)
+    return tuple(sorted(set(canonical)))
 
 
 def check_seeds(seeds: int | None, scheduler: str | None) -> str | None:
@@ -226,6 +276,7 @@ def run(args: argparse.Namespace) -> int:
     check_at_least("--epochs", args.epochs, 1)
     check_at_least("--seed", args.seed, 0)
     scheduler = check_seeds(args.seeds, args.scheduler)
+    fixed = check_learning(args.learn, args.fixed, args.names)
     if args.plot is not None:
         check_plot_target(args.plot)
 
@@ -237,7 +288,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         sweep: dict[str, Any] = {} if args.seeds is None else {"seeds": args.seeds, "scheduler": scheduler}
         report = analysis.compare(
-            args.names, depth=args.depth, epochs=args.epochs, seed=args.seed, progress=bar, **sweep
+            args.names,
+            depth=args.depth,
+            epochs=args.epochs,
+            seed=args.seed,
+            learn=args.learn,
+            fixed=fixed,
+            progress=bar,
+            **sweep,
         )
     except OSError as exc:
         if args.seeds is None or scheduler in LOCAL_SCHEDULERS:
