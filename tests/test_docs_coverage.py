@@ -80,8 +80,11 @@ def test_every_bundled_activation_has_a_complete_catalogue_entry(name):
     assert "Declared properties" in entry
     assert f"activations.get({name!r})" in entry  # the plot of f and f'
     assert ".. plot::" in entry
-    for parameter in activations.describe(name).parameters:
-        assert f"``{parameter}``" in entry
+    info = activations.describe(name)
+    for parameter, value in info.parameters.items():
+        line = next(line for line in entry.splitlines() if line.startswith(f"* ``{parameter}`` = "))
+        assert line.startswith(f"* ``{parameter}`` = ``{value!r}``")
+        assert line.endswith("(*learnable*)") == (parameter in info.learnable), line
     for alias in activations.describe(name).aliases:
         assert f"``{alias}``" in entry
     for kink in activations.describe(name).properties.kinks:

@@ -198,8 +198,12 @@ def activation_rst(name: str, registry: activations.Registry | None = None) -> s
         else:
             text = str(value)
         rows.append((label, text))
+    learnable = " (*learnable*)"
     params = (
-        "\n".join(f"* ``{k}`` = ``{v!r}``" for k, v in info.parameters.items())
+        "\n".join(
+            f"* ``{k}`` = ``{v!r}``{learnable if k in info.learnable else ''}"
+            for k, v in info.parameters.items()
+        )
         or "none: the activation has no parameters"
     )
     aliases = ", ".join(f"``{a}``" for a in info.aliases) or "none"
@@ -277,7 +281,7 @@ def comparison_rst(report: Any, figure: str | None, command: str = "", *, settin
             "",
         ]
     out += [".. list-table::", "   :header-rows: 1", "   :class: activations-comparison", ""]
-    for row in [headers, *(a.cells() for a in report.activations)]:
+    for row in [headers, *(a.cells(learned=report.settings.learn) for a in report.activations)]:
         out.append(f"   * - {_cell(row[0])}")
         out += [f"     - {_cell(c)}" for c in row[1:]]
     columns = "what each column measures, and what it does not prove: :ref:`comparison-columns`."
@@ -289,7 +293,8 @@ def comparison_rst(report: Any, figure: str | None, command: str = "", *, settin
         out += [f"* {line[2:]}" for line in lines if line.startswith("- ")]
         out += ["", columns[0].upper() + columns[1:]]
     else:
-        out += ["", f"The settings are in the figure's heading; {columns}"]
+        which = f"of ``{command}`` " if command else ""
+        out += ["", f"The settings {which}are in the figure's heading; {columns}"]
     return "\n".join(out)
 
 
@@ -386,6 +391,11 @@ def _attribute_comment(attribute: str) -> list[str]:
 
 #: The comparisons measured in this build, by the name of their figure.
 _REPORTS: dict[str, Any] = {}
+
+
+def _shell_word(spec: str) -> str:
+    """``spec`` as a shell word: quoted where it holds parentheses."""
+    return f'"{spec}"' if set(spec) & set("()=, ") else spec
 
 
 def _measured(srcdir: Path, specs: tuple[str, ...], changes: tuple[tuple[str, Any], ...]) -> str:
@@ -485,13 +495,23 @@ def setup(app: Any) -> dict[str, Any]:
     class Comparison(_Generated):
         required_arguments = 1
         final_argument_whitespace = True
-        option_spec = {"epochs": directives.positive_int, "brief": directives.flag}  # noqa: RUF012 (docutils' API)
+        option_spec = {  # noqa: RUF012 (docutils' API)
+            "epochs": directives.positive_int,
+            "brief": directives.flag,
+            "learn": directives.flag,
+            "fixed": directives.unchanged_required,
+        }
 
         def run(self) -> list[Any]:
             specs = self.arguments[0].split()
-            changes = {k: v for k, v in self.options.items() if k == "epochs"}
+            changes: dict[str, Any] = {k: v for k, v in self.options.items() if k == "epochs"}
+            options = [f"--epochs {changes['epochs']}"] if "epochs" in changes else []
+            if "learn" in self.options:
+                changes["learn"] = True
+                changes["fixed"] = tuple(self.options.get("fixed", "").split())
+                options += ["--learn", *(f"--fixed {name}" for name in changes["fixed"])]
             figure = _measured(Path(self.env.srcdir), tuple(specs), tuple(sorted(changes.items())))
-            command = " ".join(["activations compare", *specs, *(f"--{k} {v}" for k, v in changes.items())])
+            command = " ".join(["activations compare", *(_shell_word(spec) for spec in specs), *options])
             brief = "brief" in self.options
             path = f"/generated/figures/{figure}"
             text = comparison_rst(_REPORTS[figure], path, command, settings=not brief)
