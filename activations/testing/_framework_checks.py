@@ -63,8 +63,8 @@ def require_frameworks(frameworks: Iterable[str]) -> tuple[str, ...]:
     Examples
     --------
     >>> from activations.testing._framework_checks import require_frameworks
-    >>> require_frameworks(("torch",))
-    ('torch',)
+    >>> require_frameworks(())
+    ()
     >>> require_frameworks(["tensorflow"])
     Traceback (most recent call last):
     ...
