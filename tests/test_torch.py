@@ -7,6 +7,7 @@ import copy
 import functools
 import io
 import pickle
+import subprocess
 import sys
 
 import numpy as np
@@ -142,6 +143,24 @@ def test_the_compiled_graph_calls_the_operators():
     x = torch.randn(3)
     torch.testing.assert_close(f(x), torch.nn.functional.leaky_relu(x) * 2)
     assert "activations.forward.default" in seen
+
+
+def test_an_exported_program_loads_in_a_process_that_imported_the_adapter(tmp_path):
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), at.Activation("leaky_relu(negative_slope=0.2)"))
+    x = torch.randn(2, 3)
+    program = torch.export.export(model, (x,))
+    assert "torch.ops.activations.forward.default" in program.graph_module.code
+    torch.export.save(program, tmp_path / "model.pt2")
+    torch.save({"x": x, "y": model(x).detach()}, tmp_path / "io.pt")
+    code = (
+        "import sys, torch\n"
+        "import activations.torch  # registers the operators\n"
+        f"program = torch.export.load({str(tmp_path / 'model.pt2')!r})\n"
+        f"io = torch.load({str(tmp_path / 'io.pt')!r})\n"
+        "torch.testing.assert_close(program.module()(io['x']), io['y'], rtol=0, atol=0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 # -- values: the plugin's, to the bit -------------------------------------------------------------
