@@ -9,6 +9,7 @@ stubs, gallery) is produced here at build time into ``docs/generated/``
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -18,16 +19,24 @@ import activations
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_ext"))
 os.environ.setdefault("MPLBACKEND", "Agg")
-# The pages draw the bundled plugins, and the example plugin where a page asks for it by its
-# entry point (the gallery's "every activation"): never whatever else is installed where the
-# docs are built, so that two builds of one commit give the same site.
-os.environ["ACTIVATIONS_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+# The pages draw the bundled plugins and the example plugin of docs/examples (the gallery trains
+# with it, as a third party would): never whatever else is installed where the docs are built, so
+# that two builds of one commit give the same site. Every other entry point is blocked.
+EXAMPLE_PLUGIN = "activations-bent-identity"
 try:
-    importlib.metadata.distribution("activations-bent-identity")
+    importlib.metadata.distribution(EXAMPLE_PLUGIN)
 except importlib.metadata.PackageNotFoundError:
     raise RuntimeError(
         "the docs show the example plugin: pip install ./docs/examples/activations-bent-identity"
     ) from None
+os.environ["ACTIVATIONS_BLOCK_PLUGINS"] = ",".join(
+    sorted(
+        ep.name
+        for ep in importlib.metadata.entry_points(group="activations")
+        if ep.dist is None or ep.dist.name != EXAMPLE_PLUGIN
+    )
+)
+os.environ.pop("ACTIVATIONS_DISABLE_PLUGIN_AUTOLOAD", None)
 
 project = "pluggable-activations"
 author = "The pluggable-activations developers"
@@ -71,8 +80,17 @@ plot_html_show_formats = False
 plot_formats = [("png", 90)]
 plot_rcparams = {"figure.max_open_warning": 0}
 
+# The framework adapters' pages: PyTorch and JAX are optional. Where one is missing, autodoc reads
+# its adapter against a stand-in module, and the gallery leaves out the examples named plot_<framework>_*
+# (CI installs both, so the published site has every example).
+MISSING_FRAMEWORKS = [f for f in ("torch", "jax") if importlib.util.find_spec(f) is None]
+autodoc_mock_imports = MISSING_FRAMEWORKS
+for _framework in MISSING_FRAMEWORKS:
+    print(f"docs: {_framework} is not installed: its gallery examples are left out", file=sys.stderr)
+
 sphinx_gallery_conf = {
     "examples_dirs": "gallery",
+    "ignore_pattern": "|".join([r"__init__\.py", *(rf"^plot_{f}_" for f in MISSING_FRAMEWORKS)]),
     "gallery_dirs": "generated/gallery",
     "filename_pattern": r"/plot_",
     "download_all_examples": False,

@@ -9,6 +9,7 @@ renders a complete entry for every item; the API page is written by hand, so
 every public name must be listed on it.
 """
 
+import ast
 import importlib.util
 import inspect
 import pathlib
@@ -25,6 +26,16 @@ import activations.testing
 from activations._hooks import ActivationsSpec
 
 DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs"
+
+
+def _all_of(module):
+    """A module's ``__all__``, read from its source: the framework adapters import PyTorch or JAX."""
+    tree = ast.parse(pathlib.Path(importlib.util.find_spec(module).origin).read_text())
+    (value,) = [n.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "__all__"]
+    return ast.literal_eval(value)
+
+
+ADAPTERS = {"activations.torch": _all_of("activations.torch"), "activations.jax": _all_of("activations.jax")}
 
 
 def _load_generator():
@@ -162,6 +173,7 @@ def test_cli_reference_covers_every_subcommand_of_the_parser():
         *(("activations.cli", n) for n in activations.cli.__all__),
         *(("activations.numerics", n) for n in activations.numerics.__all__),
         *(("activations.bench", n) for n in activations.bench.__all__),
+        *((module, n) for module, names in ADAPTERS.items() for n in names),
     ],
 )
 def test_every_public_name_is_in_the_api_reference(module, name):
@@ -179,6 +191,7 @@ def test_api_reference_lists_no_name_that_is_not_public():
         "activations.cli": set(activations.cli.__all__),
         "activations.numerics": set(activations.numerics.__all__),
         "activations.bench": set(activations.bench.__all__),
+        **{module: set(names) for module, names in ADAPTERS.items()},
     }
     listed = _autosummary_entries(DOCS / "api.rst")
     assert listed

@@ -7,6 +7,7 @@ source folder on sys.path), so they prove what a user gets.
 import ast
 import doctest
 import importlib
+import importlib.util
 import inspect
 import pathlib
 import pkgutil
@@ -40,6 +41,23 @@ NO_EXAMPLES = {
     "activations.plugins": "a package docstring",
 }
 DOCUMENTS = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
+#: Examples that need an optional framework: whole modules and documents, and single docstrings.
+FRAMEWORKS = {"torch": "PyTorch", "jax": "JAX"}
+NEEDS = {
+    "activations.torch": ("torch",),
+    "activations.jax": ("jax",),
+    "frameworks.md": ("torch", "jax"),
+    "check_torch_adapter": ("torch",),
+    "check_jax_adapter": ("jax",),
+}
+MISSING = {f for f in FRAMEWORKS if importlib.util.find_spec(f) is None}
+
+
+def _skip_without_frameworks(name):
+    missing = [f for f in NEEDS.get(name, ()) if f in MISSING]
+    if missing:
+        names = " and ".join(FRAMEWORKS[f] for f in missing)
+        pytest.skip(f"{name} needs {names}, which {'are' if len(missing) > 1 else 'is'} not installed")
 
 
 def _run(tests, name):
@@ -53,7 +71,8 @@ def _run(tests, name):
 
 
 def _find(module):
-    return doctest.DocTestFinder().find(importlib.import_module(module), module, globs={})
+    tests = doctest.DocTestFinder().find(importlib.import_module(module), module, globs={})
+    return [t for t in tests if not set(NEEDS.get(t.name.rpartition(".")[2], ())) & MISSING]
 
 
 def _default_registry_state():
@@ -66,6 +85,7 @@ def _default_registry_state():
 @pytest.mark.parametrize("module", MODULES)
 def test_module_examples_run(module):
     """...and leave the default registry as they found it, so no later test depends on the order."""
+    _skip_without_frameworks(module)
     before = _default_registry_state()
     _run(_find(module), module)
     assert _default_registry_state() == before, f"{module}'s examples changed the default registry"
@@ -73,6 +93,7 @@ def test_module_examples_run(module):
 
 def _docstrings(module):
     """The docstrings of a module's file: the module's, and those of every class and function in it."""
+    _skip_without_frameworks(module)
     tree = ast.parse(pathlib.Path(importlib.import_module(module).__file__).read_text())
     nodes = [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef | ast.FunctionDef))]
     return [ast.get_docstring(node) or "" for node in nodes]
@@ -99,6 +120,7 @@ def test_the_modules_without_examples_exist():
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
 def test_document_examples_run(path):
+    _skip_without_frameworks(path.name)
     parser = doctest.DocTestParser()
     test = parser.get_doctest(path.read_text(), {}, path.name, str(path), 0)
     _run([test], path.name)

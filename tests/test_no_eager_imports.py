@@ -80,3 +80,18 @@ def test_the_pytest_plugin_imports_nothing_until_it_is_used(tmp_path):
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+FRAMEWORK_PROBE = r"""
+import json, sys
+from activations.cli import main
+from activations.testing import check_activation
+check_activation("relu", checks=["check_contract"])
+main(["check", "relu", "--check", "check_contract", "--json"])
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "jax", "cupy"))))
+"""
+
+
+def test_the_kit_and_the_command_line_import_no_framework_unless_asked():
+    done = subprocess.run([sys.executable, "-c", FRAMEWORK_PROBE], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout.splitlines()[-1]) == []

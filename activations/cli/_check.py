@@ -1,15 +1,19 @@
 """Run the conformance kit (`activations.testing`) on installed activations.
 
 Prints a pass/fail table, one row per activation, then each failure's
-explanation; ``--json`` prints one JSON document instead. Exit status: 0 when
-every check passed, 1 when one failed, 2 for a user error (an unknown name or
-check, no NAME and no --all).
+explanation; ``--json`` prints one JSON document instead. ``--framework torch``
+(or ``jax``) also runs the activation through that framework's adapter
+(opcheck and gradcheck; jit, grad and vmap), which needs the framework
+installed. Exit status: 0 when every check passed, 1 when one failed, 2 for a
+user error (an unknown name or check, no NAME and no --all, a framework that
+is not installed).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import warnings
 from typing import Any
 
@@ -19,6 +23,8 @@ from ._usage import UsageError
 __all__ = ["HELP", "add_arguments", "run"]
 
 HELP = "run the conformance kit on installed activations"
+
+_FRAMEWORK_NAMES = {"torch": "PyTorch", "jax": "JAX"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,6 +55,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also check on this array backend against NumPy (repeatable): 'stand-in' (a CPU stand-in "
         "for a GPU array, anywhere) or 'cupy' (needs CuPy and a GPU); with --check none, only that",
     )  # fmt: skip
+    parser.add_argument(
+        "--framework", action="append", choices=("torch", "jax"), metavar="FRAMEWORK",
+        help="also check the activation through this framework's adapter (torch or jax; repeatable): "
+        "opcheck and gradcheck for torch, jit, grad and vmap for jax; needs the framework installed",
+    )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print one JSON document")
 
 
@@ -58,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     Raises
     ------
     activations.cli.UsageError
-        No NAME and no ``--all``, or an unknown check.
+        No NAME and no ``--all``, an unknown check, or a ``--framework`` that is not installed.
     activations.ActivationError
         An unknown name or a bad spec (the command line exits with 2).
 
@@ -82,10 +93,18 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         raise UsageError(f"unknown check {unknown[0]!r}; the checks are: {', '.join(CHECKS)}, or none")
     backends = tuple(dict.fromkeys(args.backend or ()))
-    if checks == [] and not backends:
-        raise UsageError("--check none runs nothing without --backend")
+    frameworks = tuple(dict.fromkeys(args.framework or ()))
+    if checks == [] and not backends and not frameworks:
+        raise UsageError("--check none runs nothing without --backend or --framework")
     if "cupy" in backends:
         _require_cupy()
+    missing = [f for f in frameworks if importlib.util.find_spec(f) is None]
+    if missing:
+        extra = missing[0]
+        raise UsageError(
+            f"--framework {extra} needs {_FRAMEWORK_NAMES[extra]}, which is not installed: "
+            f"pip install 'pluggable-activations[{extra}]'"
+        )
     registered = activations.names()  # plugins load here: a failure is a warning line on stderr
     specs: list[Any] = registered if args.all else list(args.names)
     bound, caught = [], []
@@ -98,7 +117,9 @@ def run(args: argparse.Namespace) -> int:
     for act, seen in zip(bound, caught, strict=True):  # a plugin's own warnings go into its report
         with warnings.catch_warnings(record=True) as more:
             warnings.simplefilter("always")
-            reports.append(check_activation(act, checks=checks, on_fail=None, backends=backends))
+            reports.append(
+                check_activation(act, checks=checks, on_fail=None, backends=backends, frameworks=frameworks)
+            )
         seen.extend(more)
     messages = [sorted({f"{w.category.__name__}: {w.message}" for w in seen}) for seen in caught]
     if args.json:

@@ -17,7 +17,11 @@ activation as users hold it (through `activations.get`), so the core's input
 policy is part of what is checked, and they are numerical: each docstring
 says what its grid proves and what it cannot see. The same kit runs from the
 command line (``activations check NAME``) and inside any pytest run
-(``pytest --activations-check=NAME``).
+(``pytest --activations-check=NAME``). The adapter checks
+(`check_torch_adapter`, `check_jax_adapter`) test the activation through
+`activations.torch` and `activations.jax`; they are not in `CHECKS`, and
+run with ``check_activation(..., frameworks=("torch", "jax"))`` or
+``activations check NAME --framework torch``.
 
 >>> from activations.testing import check_activation
 >>> print(check_activation("leaky_relu(negative_slope=0.2)", checks=["check_kinks", "check_monotonic"]))
@@ -47,6 +51,7 @@ __all__ = [
     "check_contract",
     "check_dtypes",
     "check_identity_near_origin",
+    "check_jax_adapter",
     "check_kinks",
     "check_layouts",
     "check_monotonic",
@@ -60,6 +65,7 @@ __all__ = [
     "check_smoothness",
     "check_sparse",
     "check_special_values",
+    "check_torch_adapter",
     "check_zero_centered",
     "parametrize_with_checks",
 ]
@@ -92,6 +98,7 @@ _EXPORTS = {
         ),
         "._gradient_checks",
     ),
+    **dict.fromkeys(("check_jax_adapter", "check_torch_adapter"), "._framework_checks"),
     **dict.fromkeys(
         (
             "check_identity_near_origin",
@@ -118,6 +125,7 @@ if TYPE_CHECKING:
         check_shapes,
         check_special_values,
     )
+    from ._framework_checks import check_jax_adapter, check_torch_adapter
     from ._gradient_checks import (
         check_backward_finite_differences,
         check_backward_matches_derivative,

@@ -20,6 +20,7 @@ from ._contract_checks import (
     check_shapes,
     check_special_values,
 )
+from ._framework_checks import FRAMEWORK_CHECKS, require_frameworks
 from ._gradient_checks import (
     check_backward_finite_differences,
     check_backward_matches_derivative,
@@ -176,6 +177,7 @@ def check_activation(
     rtol: float = 0.0,
     on_fail: Literal["raise"] | None = "raise",
     backends: Iterable[str] = (),
+    frameworks: Iterable[str] = (),
 ) -> CheckReport:
     """Run the conformance kit on one activation.
 
@@ -202,6 +204,10 @@ def check_activation(
     on_fail : {"raise", None}
         ``"raise"``: raise one `AssertionError` listing every failed check.
         None: return the report whatever the outcome (the command line does).
+    frameworks : iterable of {"torch", "jax"}
+        Also run the adapter check of each framework named, after the other
+        checks: `check_torch_adapter` (opcheck and gradcheck) and
+        `check_jax_adapter` (jit, grad and vmap). Each needs its framework.
 
     Returns
     -------
@@ -215,6 +221,9 @@ def check_activation(
         failed check with its explanation.
     ActivationError
         When ``activation`` is not a valid spec (e.g. an unknown name).
+    ModuleNotFoundError
+        When a framework of ``frameworks`` is not installed; the message says
+        what to install (nothing has run).
 
     Examples
     --------
@@ -246,12 +255,15 @@ def check_activation(
     import activations
 
     act = activations.get(activation)
-    results = []
     if isinstance(backends, str):
         backends = (backends,)
     selected = _select(checks) + [
         (f"check_on_backend[{b}]", functools.partial(check_on_backend, backend=b)) for b in backends
     ]
+    for framework in require_frameworks(frameworks):
+        check = FRAMEWORK_CHECKS[framework]
+        selected.append((check.__name__, check))
+    results = []
     for name, check in selected:
         start = time.perf_counter()
         try:

@@ -541,7 +541,8 @@ def setup(app: Any) -> dict[str, Any]:
             # A public constant re-exported from a private module shows its type's docstring
             # (str's, tuple's): use its ``#:`` comment where it is defined instead.
             lines[:] = _attribute_comment(name.rpartition(".")[2])
-        lines[:] = escape_bars("\n".join(lines)).splitlines()
+        escaped = escape_bars("\n".join(lines)).splitlines()  # line for line, less the trailing blank ones
+        lines[:] = escaped + [""] * (len(lines) - len(escaped))  # which end the docstring's last block
 
     def always_regenerate(app: Any, env: Any, added: Any, changed: Any, removed: Any) -> list[str]:
         # Generated pages depend on the installed package, not on their source: re-read them on
