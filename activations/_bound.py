@@ -6,8 +6,9 @@ would, computes integer and bool input in float64 and float16 in float32
 (rounding back), refuses complex, object, string and bytes input, checks
 ``out`` and ``grad_output``, and shields plugins from aliasing: a plugin never
 sees an ``out`` that shares memory with an input. The ndarray fast path comes
-first and costs a few attribute reads. Off that path, a dask array is handed
-to `activations._dask`, which maps this same policy over its blocks, lazily.
+first and costs a few attribute reads. Off that path, an array of another
+library goes to its backend (`activations.backends`): a dask array is mapped
+block by block with this same policy, lazily.
 
 Large C-contiguous arrays (from ``_BLOCKED_FROM`` elements) reach the plugin
 in consecutive blocks of ``_BLOCK`` elements, so that a formula of several
@@ -23,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._contract import Properties
-from ._dask import is_dask_array, map_backward, map_elementwise
+from ._lazy import public
+from .backends import find as find_backend
 
 __all__ = ["BoundActivation", "format_spec"]
 
@@ -53,11 +55,39 @@ _BLOCK = 1 << 18
 _BLOCKED_FROM = 1 << 20
 
 
+#: A chunk the size of several blocks' temporaries, allocated and freed once before the first block
+#: loop: see `_in_blocks`.
+_HEAP_PRIMER = 16 * _BLOCK
+_heap_primed = False
+
+
+def _prime_the_heap() -> None:
+    """Keep the temporaries of blocks in the C heap, instead of returning them to the OS each block.
+
+    A plugin's formula allocates temporaries the size of a block (256 KiB of
+    bool to 2 MiB of float64) and frees them at the end of the block. glibc
+    serves a first large allocation with mmap, then raises its mmap threshold
+    to the largest mmapped chunk freed so far and its heap trim threshold to
+    twice that. In a fresh process the thresholds are low (128 KiB), so the
+    temporaries freed at the end of each block overflow the trim threshold,
+    the heap is trimmed, and the next block faults its pages back in: relu6's
+    backward at 1e7 float32 took 6,080 page faults a call and GELU's float64
+    116,000, and whether they happened depended on what the process had
+    allocated before. Freeing one 4 MiB chunk raises both thresholds past a
+    block's temporaries, once per process. Other C libraries are unaffected.
+    """
+    global _heap_primed
+    np.empty(_HEAP_PRIMER, dtype=np.uint8)  # allocated by mmap, freed at once
+    _heap_primed = True
+
+
 def _in_blocks(method: Any, out: Array, *inputs: Array, **options: Any) -> Array:
     """``method(*inputs, out=out, **options)`` over consecutive blocks; every array C-contiguous.
 
     ``options`` hold arrays too (``output=``), or None.
     """
+    if not _heap_primed:
+        _prime_the_heap()
     flat_out = out.reshape(-1)
     flat_inputs = [a.reshape(-1) for a in inputs]
     flat_options = {k: (None if v is None else v.reshape(-1)) for k, v in options.items()}
@@ -105,6 +135,7 @@ def format_spec(config: dict[str, Any]) -> str:
     return f"{config['name']}({params})" if params else str(config["name"])
 
 
+@public("activations")
 class BoundActivation:
     """An activation as users hold it: a plugin plus the core's input policy.
 
@@ -258,6 +289,60 @@ class BoundActivation:
                 return out
         return self._apply_backward(x, grad_output, output, out)
 
+    @property
+    def learnable(self) -> tuple[str, ...]:
+        """The names of the parameters that can be learned (``()`` when none can)."""
+        return tuple(getattr(self.plugin, "learnable", ()))
+
+    def parameter_backward(self, x: Any, grad_output: Any, /, *, output: Any = None) -> dict[str, Any]:
+        """For each learnable parameter theta, the sum over all elements of ``grad_output * df/dtheta``.
+
+        The gradient of a loss with respect to the activation's parameters,
+        given ``grad_output``, its gradient with respect to f(x); the input
+        policy is that of `backward`. Returns ``{}`` when nothing is
+        learnable.
+
+        Returns
+        -------
+        dict of str to float
+            One Python float per learnable parameter for NumPy input; a lazy
+            0-d dask array per parameter for a dask input (``.compute()`` it);
+            a 0-d array on the device for a CuPy input.
+
+        Examples
+        --------
+        >>> import activations
+        >>> prelu = activations.get("prelu(weight=0.25)")
+        >>> prelu.learnable
+        ('weight',)
+        >>> prelu.parameter_backward([-2.0, -1.0, 3.0], [1.0, 0.5, 1.0])  # sum of g * min(x, 0)
+        {'weight': -2.5}
+        >>> activations.get("relu").parameter_backward([1.0], [1.0])
+        {}
+        """
+        names = self.learnable
+        if not names:
+            return {}
+        backend = find_backend(x, grad_output, output)
+        if backend is not None:  # dask: a lazy reduction; CuPy: on the device
+            return backend.parameter_backward(self, x, grad_output, output)
+        arr, grad, output, _ = self._backward_operands(x, grad_output, output)
+        if not arr.shape:
+            arr, grad = arr.reshape(1), grad.reshape(1)
+            output = None if output is None else output.reshape(1)
+        sums = self.plugin.parameter_backward(arr, grad, output=output)
+        return {name: float(self._parameter_sum(sums, name)) for name in names}
+
+    def _parameter_sum(self, sums: Any, name: str) -> Any:
+        """The plugin's sum for ``name``, or a TypeError saying what it returned instead."""
+        try:
+            return sums[name]
+        except (KeyError, TypeError, IndexError):
+            raise TypeError(
+                f"{self.name}: parameter_backward returned {sums!r}; it must give a sum for each "
+                f"learnable parameter: {', '.join(self.learnable)}"
+            ) from None
+
     # -- the policy --------------------------------------------------------
     def _coerce(self, value: Any, role: str) -> Array:
         """``value`` as an ndarray of a real dtype, or a TypeError naming what it was."""
@@ -310,8 +395,9 @@ class BoundActivation:
         return result[()] if scalar else result
 
     def _apply(self, method: Any, x: Any, out: Any) -> Any:
-        if is_dask_array(x):  # dask: mapped blockwise, lazily, through this same policy (_dask.py)
-            return map_elementwise(self, method is self._forward, x, out)
+        backend = find_backend(x, out)
+        if backend is not None:  # dask ...: see activations/backends/
+            return backend.elementwise(self, method is self._forward, x, out)
         arr = self._coerce(x, "x")
         compute, result_dtype = self._compute_dtype(arr.dtype)
         if arr.dtype != compute:
@@ -336,9 +422,14 @@ class BoundActivation:
             result.reshape(shape), out, into_out and result is target, result_dtype, not shape and out is None
         )
 
-    def _apply_backward(self, x: Any, grad_output: Any, output: Any, out: Any) -> Any:
-        if is_dask_array(x) or is_dask_array(grad_output) or is_dask_array(output):  # dask: see _apply
-            return map_backward(self, x, grad_output, output, out)
+    def _backward_operands(
+        self, x: Any, grad_output: Any, output: Any
+    ) -> tuple[Array, Array, Array | None, np.dtype[Any]]:
+        """x, grad_output and output in the dtype the plugin computes in, checked; and the result's dtype.
+
+        A float16 (or integer) ``output`` holds less than the plugin would
+        compute from x: using it would cost accuracy, so it is dropped (None).
+        """
         arr = self._coerce(x, "x")
         compute, result_dtype = self._compute_dtype(arr.dtype)
         if arr.dtype != compute:
@@ -356,9 +447,15 @@ class BoundActivation:
             given = self._coerce(output, "output")
             if given.shape != shape:
                 raise ValueError(f"{self.name}: output has shape {given.shape}, x has shape {shape}")
-            # A float16 (or integer) output holds less than the plugin would compute from x:
-            # using it would cost accuracy, so it is dropped.
             output = given if given.dtype == compute else None
+        return arr, grad, output, result_dtype
+
+    def _apply_backward(self, x: Any, grad_output: Any, output: Any, out: Any) -> Any:
+        backend = find_backend(x, grad_output, output, out)
+        if backend is not None:  # dask ...: see activations/backends/
+            return backend.backward(self, x, grad_output, output, out)
+        arr, grad, output, result_dtype = self._backward_operands(x, grad_output, output)
+        compute, shape = arr.dtype, arr.shape
         target: Array | None = None
         if out is not None:
             out = self._check_out(out, result_dtype, shape)

@@ -18,6 +18,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, runtime_checkable
 
+from ._lazy import public
+
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
@@ -28,6 +30,7 @@ Saturation = Literal["none", "lower", "upper", "both"]
 _SATURATION = ("none", "lower", "upper", "both")
 
 
+@public("activations")
 @dataclass(frozen=True, kw_only=True)
 class Properties:
     """Declared mathematical properties of an activation, each checkable numerically.
@@ -90,6 +93,7 @@ class Properties:
             raise ValueError(f"saturating must be one of {_SATURATION}, got {self.saturating!r}")
 
 
+@public("activations")
 @runtime_checkable
 class Activation(Protocol):
     """The structural contract every activation plugin meets.
@@ -97,6 +101,14 @@ class Activation(Protocol):
     ``isinstance(obj, Activation)`` checks only that the members exist; the
     registry checks signatures and types at registration
     (:func:`validate_activation`).
+
+    Two members are optional, for activations with learnable parameters:
+    ``learnable``, a tuple of the names of the real scalar constructor
+    parameters that may be learned (``("negative_slope",)``), and
+    ``parameter_backward(x, grad_output, /, *, output=None)``, which returns
+    for each of them the sum over all elements of ``grad_output * df/dtheta``
+    (a dict of scalars; see `BaseActivation.parameter_backward`). Without
+    ``learnable``, nothing is learnable.
 
     Examples
     --------
@@ -134,16 +146,20 @@ class Activation(Protocol):
         ...
 
 
+@public("activations")
 class BaseActivation:
     """Convenience base class for plugins: parameters, ``config`` and ``backward``.
 
-    A subclass sets the class attributes ``name`` and ``properties``, takes
+    A subclass sets the class attributes ``name`` and ``properties`` (or
+    defines ``properties`` as a property, where they depend on parameters), takes
     its parameters as keyword-only ``__init__`` arguments with defaults, stores
     each under an attribute of the same name, and implements ``forward`` and
     ``derivative``. ``config`` is derived from the ``__init__`` signature;
     ``backward`` defaults to ``grad_output * derivative(x)``. The optional
     class attribute ``formula`` is a one-line plain-text definition shown by
-    ``activations info``.
+    ``activations info``. An activation with learnable parameters names them
+    in the class attribute ``learnable`` and implements
+    ``parameter_backward``.
 
     Examples
     --------
@@ -169,9 +185,14 @@ class BaseActivation:
     """
 
     name: ClassVar[str]
-    properties: ClassVar[Properties]
     formula: ClassVar[str] = ""
+    learnable: ClassVar[tuple[str, ...]] = ()
     _parameters: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def properties(self) -> Properties:
+        """The declared `Properties`: a class attribute, or a property where they depend on parameters."""
+        raise NotImplementedError(f"{type(self).__qualname__}.properties")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -212,6 +233,34 @@ class BaseActivation:
         result: np.ndarray[Any, Any] = np.multiply(derivative, grad_output, out=derivative)
         return result
 
+    def parameter_backward(
+        self, x: NDArray[Any], grad_output: NDArray[Any], /, *, output: NDArray[Any] | None = None
+    ) -> dict[str, Any]:
+        """For each learnable parameter theta, the sum over all elements of ``grad_output * df/dtheta``.
+
+        The gradient of a loss with respect to the activation's parameters,
+        given ``grad_output``, the gradient with respect to f(x). The default
+        is ``{}``, right for an activation with nothing learnable; one that
+        declares ``learnable`` implements it, returning one scalar (a float or
+        a 0-d array of x's library) per name. ``output`` is ``forward(x)``
+        when the caller has it.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import activations
+        >>> leaky = activations.get("leaky_relu").plugin
+        >>> leaky.learnable
+        ('negative_slope',)
+        >>> leaky.parameter_backward(np.array([-2.0, 3.0]), np.array([1.0, 1.0]))  # sum of min(x, 0)
+        {'negative_slope': np.float64(-2.0)}
+        """
+        if self.learnable:
+            raise NotImplementedError(
+                f"{type(self).__qualname__} declares learnable={self.learnable!r} but no parameter_backward"
+            )
+        return {}
+
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in self.config.items() if k != "name")
         return f"{type(self).__qualname__}({params})"
@@ -222,6 +271,7 @@ def _describe_object(obj: object) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
+@public("activations")
 def validate_activation(obj: object, *, provider: str) -> None:
     """Check that ``obj`` meets the `Activation` contract, or raise.
 
@@ -281,6 +331,17 @@ def validate_activation(obj: object, *, provider: str) -> None:
             "backward(x, grad_output, /, *, output=None, out=None)",
         ),
     }
+    learnable = getattr(obj, "learnable", ())
+    if not isinstance(learnable, tuple) or not all(isinstance(n, str) for n in learnable):
+        fail(f"'learnable' must be a tuple of parameter names, got {learnable!r}")
+    if learnable:
+        probes["parameter_backward"] = (
+            (None, None),
+            {"output": None},
+            "parameter_backward(x, grad_output, /, *, output=None)",
+        )
+        if not hasattr(obj, "parameter_backward"):
+            fail("it declares learnable parameters but has no 'parameter_backward'")
     for method, (args, kwargs, wanted) in probes.items():
         member = getattr(obj, method)
         if not callable(member):

@@ -1,29 +1,32 @@
-"""Discovery: bundled plugins and entry points, loaded one at a time, in isolation.
+"""Discovery: which plugins there are, and what one of them registers when its hook is called.
 
 Order: the bundled plugins of `DEFAULT_PLUGINS`, then the entry points of the
-group ``activations`` sorted by (distribution, entry-point name). Each plugin
-is loaded by `load_plugin`: import (or ``EntryPoint.load``), registration
-with pluggy (which checks the hook implementation's signature), one call of
-its ``register_activations`` hook with a ``register`` that only *stages*
-entries, then a commit through the registry. If any step fails, nothing of
-the plugin stays registered, and the failure is recorded, warned about with
-a `PluginLoadWarning` (or re-raised in strict mode) and listed by
-``activations plugins``.
+group ``activations`` sorted by (distribution, entry-point name): that is
+`plugin_sources`. `collect_registrations` loads one plugin (import, or
+``EntryPoint.load``), registers it with pluggy (which checks the hook
+implementation's signature) and calls its ``register_activations`` hook once
+with a ``register`` that only records what it is given; it returns those
+records and touches no registry. The registry (``_registry.py``) validates
+them, commits them all or none, and on any failure rolls the plugin back,
+records the failure in a `PluginInfo` and warns (or, strict, re-raises).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
+import importlib.util
 import os
-import warnings
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pluggy
 
-from ._errors import PluginLoadWarning
 from ._hooks import PROJECT, ActivationsSpec
+from ._lazy import public
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -34,10 +37,14 @@ __all__ = [
     "DISTRIBUTION",
     "ENTRY_POINT_GROUP",
     "PluginInfo",
+    "PluginSource",
+    "Registration",
+    "collect_registrations",
     "env_flag",
     "env_list",
-    "load_plugin",
+    "forget",
     "new_plugin_manager",
+    "plugin_sources",
     "read_entry_points",
 ]
 
@@ -60,6 +67,7 @@ ENTRY_POINT_GROUP = "activations"
 DISTRIBUTION = "pluggable-activations"
 
 
+@public("activations")
 @dataclass(frozen=True, kw_only=True)
 class PluginInfo:
     """One plugin as ``activations plugins`` lists it.
@@ -95,11 +103,18 @@ class PluginInfo:
     activations: tuple[str, ...] = ()
     error: str | None = None
 
+    @property
     def provider(self) -> str:
-        """``name (distribution version)``, as messages quote a plugin."""
-        if self.distribution is None:
-            return repr(self.name)
-        return f"{self.name!r} (distribution {self.distribution} {self.version or ''})".replace(" )", ")")
+        """The plugin as entries record it: an entry point qualified by its distribution.
+
+        ``"bent_identity (activations-bent-identity)"``; a bundled plugin's
+        module name (``"activations.plugins.relu"``) is qualified already.
+        """
+        return _provider(self.name, self.distribution, self.bundled)
+
+
+def _provider(name: str, distribution: str | None, bundled: bool) -> str:
+    return name if bundled or distribution is None else f"{name} ({distribution})"
 
 
 def env_flag(name: str) -> bool:
@@ -141,73 +156,123 @@ def sorted_entry_points(eps: Iterable[EntryPoint]) -> list[EntryPoint]:
     return sorted(eps, key=lambda ep: ((_distribution(ep)[0] or "\uffff").lower(), ep.name))
 
 
-def bundled_loader(module: str) -> tuple[str, Callable[[], Any], str, str]:
-    """(plugin name, loader, distribution, version) of a bundled plugin module."""
-    qualified = f"activations.plugins.{module}"
-    return qualified, lambda: importlib.import_module(qualified), DISTRIBUTION, __version__
+@dataclass(frozen=True, kw_only=True)
+class PluginSource:
+    """A plugin to load: its name, where it comes from, and how to import it."""
+
+    name: str
+    distribution: str | None
+    version: str | None
+    bundled: bool
+    load: Callable[[], Any]
+
+    @property
+    def provider(self) -> str:
+        """How entries and messages name the plugin (see `PluginInfo.provider`)."""
+        return _provider(self.name, self.distribution, self.bundled)
+
+    def info(self, status: Literal["loaded", "failed", "blocked"], **details: Any) -> PluginInfo:
+        """What became of the plugin, as ``activations plugins`` lists it."""
+        return PluginInfo(
+            name=self.name,
+            distribution=self.distribution,
+            version=self.version,
+            bundled=self.bundled,
+            status=status,
+            **details,
+        )
 
 
-def entry_point_loader(ep: EntryPoint) -> tuple[str, Callable[[], Any], str | None, str | None]:
-    """(plugin name, loader, distribution, version) of an entry point."""
-    dist, version = _distribution(ep)
-    return ep.name, ep.load, dist, version
+def plugin_sources(entry_points: Iterable[EntryPoint]) -> list[PluginSource]:
+    """The bundled plugins, then ``entry_points`` in load order."""
+    sources = [
+        PluginSource(
+            name=f"activations.plugins.{module}",
+            distribution=DISTRIBUTION,
+            version=__version__,
+            bundled=True,
+            load=functools.partial(_import_bundled, module),
+        )
+        for module in DEFAULT_PLUGINS
+    ]
+    for ep in sorted_entry_points(entry_points):
+        dist, version = _distribution(ep)
+        sources.append(
+            PluginSource(name=ep.name, distribution=dist, version=version, bundled=False, load=ep.load)
+        )
+    return sources
 
 
-def load_plugin(
-    pm: pluggy.PluginManager,
-    *,
-    name: str,
-    load: Callable[[], Any],
-    distribution: str | None,
-    version: str | None,
-    bundled: bool,
-    stage: Callable[[str], tuple[Callable[..., None], Callable[[], tuple[str, ...]]]],
-    strict: bool,
-) -> PluginInfo:
-    """Load one plugin in isolation and return what became of it.
+def _import_bundled(module: str) -> Any:
+    if "activations.plugins" not in sys.modules:
+        _import_bundled_package()
+    return importlib.import_module(f"activations.plugins.{module}")
 
-    ``stage(provider)`` returns a ``register`` callback that collects entries
-    without touching the registry, and a ``commit`` that adds them all or
-    raises (a name taken, an invalid activation). On any failure the plugin is
-    unregistered from ``pm`` and nothing it staged is kept.
+
+def _import_bundled_package() -> None:
+    """Import ``activations.plugins``; in a source checkout, from ``plugins/`` beside ``activations/``.
+
+    An installed package maps ``plugins/`` onto ``activations.plugins`` (see
+    pyproject.toml). Python started in the root of a checkout imports the
+    source folder ``activations/`` instead, which has no ``plugins``
+    subfolder: the bundled plugins are then read from the checkout itself.
     """
-    provider = name if distribution is None else f"{name} ({distribution})"
+    try:
+        importlib.import_module("activations.plugins")
+    except ModuleNotFoundError as exc:
+        source = Path(__file__).resolve().parent.parent / "plugins" / "__init__.py"
+        if exc.name != "activations.plugins" or not source.is_file():
+            raise
+        spec = importlib.util.spec_from_file_location(
+            "activations.plugins", source, submodule_search_locations=[str(source.parent)]
+        )
+        assert spec is not None
+        assert spec.loader is not None
+        package = importlib.util.module_from_spec(spec)
+        sys.modules["activations.plugins"] = package
+        spec.loader.exec_module(package)
+        sys.modules["activations"].plugins = package  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One call of ``register(factory, *, name=None, aliases=())`` made by a plugin's hook."""
+
+    factory: Any
+    name: str | None
+    aliases: tuple[str, ...]
+
+
+def collect_registrations(pm: pluggy.PluginManager, source: PluginSource) -> list[Registration]:
+    """Load one plugin into ``pm``, call its hook once, and return what it registered.
+
+    Nothing is validated here, and no registry is touched: the caller decides
+    whether the registrations stand, and calls `forget` if they do not. On an
+    exception the plugin is left out of ``pm`` and the exception propagates.
+    """
     plugin: Any = None
     try:
-        plugin = load()
-        pm.register(plugin, name=name)
+        plugin = source.load()
+        pm.register(plugin, name=source.name)
         pm.check_pending()
         others = [p for p in pm.get_plugins() if p is not plugin]
         caller = pm.subset_hook_caller("register_activations", remove_plugins=others)
         if not caller.get_hookimpls():
-            raise TypeError(f"{name!r} implements no 'register_activations' hook")
-        register, commit = stage(provider)
+            raise TypeError(f"{source.name!r} implements no 'register_activations' hook")
+        registrations: list[Registration] = []
+
+        def register(factory: Any, *, name: str | None = None, aliases: tuple[str, ...] = ()) -> None:
+            registrations.append(Registration(factory, name, aliases))
+
         caller(register=register)
-        provided = commit()
-    except Exception as exc:
+    except Exception:
         if plugin is not None and pm.is_registered(plugin):
             pm.unregister(plugin)
-        info = PluginInfo(
-            name=name,
-            distribution=distribution,
-            version=version,
-            bundled=bundled,
-            status="failed",
-            error=f"{type(exc).__name__}: {exc}",
-        )
-        if strict:
-            raise
-        warnings.warn(
-            f"activations plugin {info.provider()} failed to load and was skipped: {info.error}",
-            PluginLoadWarning,
-            stacklevel=2,
-        )
-        return info
-    return PluginInfo(
-        name=name,
-        distribution=distribution,
-        version=version,
-        bundled=bundled,
-        status="loaded",
-        activations=provided,
-    )
+        raise
+    return registrations
+
+
+def forget(pm: pluggy.PluginManager, source: PluginSource) -> None:
+    """Take a plugin whose registrations did not stand out of ``pm`` again."""
+    if pm.get_plugin(source.name) is not None:
+        pm.unregister(name=source.name)

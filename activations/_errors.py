@@ -16,6 +16,10 @@ an unknown name just as ``except ActivationError`` does::
 
 from __future__ import annotations
 
+from typing import Any
+
+from ._lazy import public
+
 __all__ = [
     "ActivationError",
     "ActivationWarning",
@@ -27,6 +31,7 @@ __all__ = [
 ]
 
 
+@public("activations")
 class ActivationError(Exception):
     """Base class of every error raised by this library.
 
@@ -41,11 +46,22 @@ class ActivationError(Exception):
     """
 
 
+@public("activations")
 class UnknownActivationError(ActivationError, LookupError):
     """No activation is registered under the requested name.
 
     The message lists close matches and, where a plugin that might provide
     the name failed to load, that failure.
+
+    Attributes
+    ----------
+    name : str
+        The name looked up, as written.
+    suggestions : tuple of str
+        Close matches among the registered names (canonical names), best first.
+    failures : tuple of str
+        One line for each plugin that failed to load (or was blocked) under
+        the name looked up: it may be what provides it.
 
     Examples
     --------
@@ -54,16 +70,37 @@ class UnknownActivationError(ActivationError, LookupError):
     ...     activations.get("relo")
     ... except LookupError as exc:
     ...     print(str(exc).splitlines()[0])
+    ...     print(exc.name, exc.suggestions)
     unknown activation 'relo'; did you mean 'relu'...?
+    relo ('relu', ...)
     """
 
-    def __str__(self) -> str:
-        # LookupError is KeyError's parent, not KeyError: no quoting of the message.
-        return str(self.args[0]) if self.args else ""
+    def __init__(
+        self,
+        message: str,
+        *,
+        name: str = "",
+        suggestions: tuple[str, ...] = (),
+        failures: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.name = name
+        self.suggestions = suggestions
+        self.failures = failures
 
 
+@public("activations")
 class DuplicateActivationError(ActivationError, ValueError):
     """A name or alias is already registered by another provider.
+
+    Attributes
+    ----------
+    name : str
+        The name or alias (folded, as the registry keys it) that is taken.
+    provider : str
+        The plugin that tried to register it.
+    existing_provider : str
+        The plugin that holds it.
 
     Examples
     --------
@@ -78,11 +115,20 @@ class DuplicateActivationError(ActivationError, ValueError):
     >>> try:
     ...     activations.register(MyReLU, name="relu")
     ... except activations.DuplicateActivationError as exc:
-    ...     print(type(exc).__name__)
-    DuplicateActivationError
+    ...     print(exc.name, "is held by", exc.existing_provider)
+    relu is held by activations.plugins.relu
     """
 
+    def __init__(
+        self, message: str, *, name: str = "", provider: str = "", existing_provider: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.name = name
+        self.provider = provider
+        self.existing_provider = existing_provider
 
+
+@public("activations")
 class InvalidActivationError(ActivationError, TypeError):
     """An object registered as an activation does not meet the contract.
 
@@ -101,11 +147,18 @@ class InvalidActivationError(ActivationError, TypeError):
     """
 
 
+@public("activations")
 class InvalidSpecError(ActivationError, ValueError):
     """A spec could not be turned into an activation.
 
     Raised for malformed spec strings, unknown or ill-typed parameters, and
-    parameter values an activation refuses.
+    parameter values an activation refuses (its ``__init__`` raising
+    ``ValueError`` or ``TypeError``).
+
+    Attributes
+    ----------
+    spec : object
+        The spec as given: a string, a dict, or an object that is not an activation.
 
     Examples
     --------
@@ -114,10 +167,17 @@ class InvalidSpecError(ActivationError, ValueError):
     ...     activations.get("leaky_relu(slope=0.2)")
     ... except activations.InvalidSpecError as exc:
     ...     print(str(exc).splitlines()[0])
+    ...     print(exc.spec)
     leaky_relu() got an unknown parameter 'slope'; accepted: negative_slope=0.01
+    leaky_relu(slope=0.2)
     """
 
+    def __init__(self, message: str, *, spec: Any = None) -> None:
+        super().__init__(message)
+        self.spec = spec
 
+
+@public("activations")
 class ActivationWarning(UserWarning):
     """Base class of every warning issued by this library.
 
@@ -129,15 +189,35 @@ class ActivationWarning(UserWarning):
     """
 
 
+@public("activations")
 class PluginLoadWarning(ActivationWarning):
     """A plugin failed to import or register and was skipped.
 
     The message names the entry point and its distribution; the rest of the
     registry keeps working.
 
+    Attributes
+    ----------
+    plugin : str
+        The entry-point name (or bundled module) of the plugin.
+    distribution : str or None
+        The distribution that ships it, when known.
+    error : str
+        ``"ErrorType: message"`` of what went wrong.
+
     Examples
     --------
     >>> import activations
-    >>> issubclass(activations.PluginLoadWarning, UserWarning)
-    True
+    >>> warning = activations.PluginLoadWarning("skipped", plugin="mine", distribution="my-dist",
+    ...                                         error="ImportError: no module named 'x'")
+    >>> warning.plugin, warning.distribution, str(warning)
+    ('mine', 'my-dist', 'skipped')
     """
+
+    def __init__(
+        self, message: str, *, plugin: str = "", distribution: str | None = None, error: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.plugin = plugin
+        self.distribution = distribution
+        self.error = error

@@ -46,8 +46,22 @@ class ActivationsSpec:
 
         Examples
         --------
+        A plugin module with one hook, loaded through an entry point into a
+        registry of its own:
+
+        >>> import sys, types
+        >>> from importlib.metadata import EntryPoint
         >>> import activations
+        >>> class Ramp(type(activations.get("relu").plugin)):
+        ...     name = "ramp"
         >>> @activations.hookimpl
         ... def register_activations(register):
-        ...     pass
+        ...     register(Ramp, name="ramp", aliases=("max0",))
+        >>> module = types.ModuleType("ramp_plugin")
+        >>> module.register_activations = register_activations
+        >>> sys.modules["ramp_plugin"] = module
+        >>> registry = activations.Registry(entry_points=[EntryPoint("ramp", "ramp_plugin", "activations")])
+        >>> registry.get("max0")([-1.0, 2.0])
+        array([0., 2.])
+        >>> del sys.modules["ramp_plugin"]
         """

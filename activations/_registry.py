@@ -9,9 +9,11 @@ write replaces whole dictionaries.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,18 +26,32 @@ from ._errors import (
     DuplicateActivationError,
     InvalidActivationError,
     InvalidSpecError,
+    PluginLoadWarning,
     UnknownActivationError,
 )
+from ._lazy import public
 from ._spec import fold, parse_spec
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
-__all__ = ["ActivationInfo", "Registry", "default_registry"]
+__all__ = [
+    "ActivationInfo",
+    "Registry",
+    "default_registry",
+    "describe",
+    "get",
+    "list_plugins",
+    "names",
+    "register",
+    "registered",
+    "unregister",
+]
 
 _CANONICAL = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
+@public("activations")
 @dataclass(frozen=True, kw_only=True)
 class ActivationInfo:
     """What the registry knows of one activation; ``str()`` gives a readable block.
@@ -44,8 +60,8 @@ class ActivationInfo:
     --------
     >>> import activations
     >>> info = activations.describe("Leaky-ReLU")
-    >>> info.name, info.parameters
-    ('leaky_relu', {'negative_slope': 0.01})
+    >>> info.name, info.parameters, info.learnable
+    ('leaky_relu', {'negative_slope': 0.01}, ('negative_slope',))
     >>> print(str(info).splitlines()[0])
     leaky_relu: Leaky ReLU: x for x >= 0, negative_slope * x below.
     """
@@ -59,6 +75,7 @@ class ActivationInfo:
     distribution: str | None
     version: str | None
     formula: str = ""
+    learnable: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         p = self.properties
@@ -74,6 +91,7 @@ class ActivationInfo:
             *([f"  formula:     {self.formula}"] if self.formula else []),
             f"  aliases:     {', '.join(self.aliases) or 'none'}",
             f"  parameters:  {params}",
+            *([f"  learnable:   {', '.join(self.learnable)}"] if self.learnable else []),
             f"  range:       ({lo:g}, {hi:g})",
             f"  monotonic: {p.monotonic}; zero-centred: {p.zero_centered}; sparse: {p.sparse}; "
             f"identity near 0: {p.identity_near_origin}",
@@ -125,10 +143,12 @@ class _Entry:
     factory: Callable[..., Any]
     name: str
     aliases: tuple[str, ...]
-    provider: str
+    plugin: str  # the entry-point name or module that registered it
+    provider: str  # the plugin as messages name it: an entry point qualified by its distribution
     distribution: str | None
     version: str | None
     parameters: dict[str, Any] | None
+    learnable: tuple[str, ...]
     properties: Properties
     summary: str
     formula: str
@@ -139,7 +159,7 @@ class _Entry:
             return "any keyword parameters"
         return ", ".join(f"{k}={v!r}" for k, v in self.parameters.items()) or "no parameters"
 
-    def build(self, params: Mapping[str, Any]) -> Any:
+    def build(self, params: Mapping[str, Any], spec: Any) -> Any:
         if not params:
             return self.factory()
         checked = dict(params)
@@ -147,18 +167,22 @@ class _Entry:
             for key, value in params.items():
                 if key not in self.parameters:
                     raise InvalidSpecError(
-                        f"{self.name}() got an unknown parameter {key!r}; accepted: {self.accepted()}"
+                        f"{self.name}() got an unknown parameter {key!r}; accepted: {self.accepted()}",
+                        spec=spec,
                     )
                 try:
                     checked[key] = _check_type(value, self.parameters[key])
                 except TypeError as exc:
                     raise InvalidSpecError(
-                        f"{self._call(params)}: parameter {key!r} {exc}; accepted: {self.accepted()}"
+                        f"{self._call(params)}: parameter {key!r} {exc}; accepted: {self.accepted()}",
+                        spec=spec,
                     ) from None
         try:
             return self.factory(**checked)
         except (TypeError, ValueError) as exc:
-            raise InvalidSpecError(f"{self._call(params)}: {exc}; accepted: {self.accepted()}") from None
+            raise InvalidSpecError(
+                f"{self._call(params)}: {exc}; accepted: {self.accepted()}", spec=spec
+            ) from None
 
     def _call(self, params: Mapping[str, Any]) -> str:
         """The spec string of a failed build, for its error message (formatted only then)."""
@@ -171,10 +195,11 @@ class _Entry:
             summary=self.summary,
             parameters=dict(self.parameters or {}),
             properties=self.properties,
-            plugin=self.provider,
+            plugin=self.plugin,
             distribution=self.distribution,
             version=self.version,
             formula=self.formula,
+            learnable=self.learnable,
         )
 
 
@@ -184,6 +209,7 @@ def _make_entry(
     name: str | None,
     aliases: tuple[str, ...] | list[str],
     provider: str,
+    plugin: str | None = None,
     distribution: str | None = None,
     version: str | None = None,
 ) -> _Entry:
@@ -213,21 +239,38 @@ def _make_entry(
         raise InvalidActivationError(
             f"plugin {provider!r}: aliases must be a tuple of names, got {aliases!r}"
         )
+    parameters = _parameters(factory)
+    learnable = tuple(getattr(prototype, "learnable", ()))
+    for param in learnable:
+        default = None if parameters is None else parameters.get(param, None)
+        if parameters is not None and param not in parameters:
+            raise InvalidActivationError(
+                f"plugin {provider!r}: {canonical!r} declares {param!r} learnable, but it is not a parameter "
+                f"of its constructor; the parameters are: {', '.join(parameters) or 'none'}"
+            )
+        if isinstance(default, bool) or not isinstance(default, (int, float)):
+            raise InvalidActivationError(
+                f"plugin {provider!r}: {canonical!r} declares {param!r} learnable, but its default "
+                f"{default!r} is not a real number: only real scalar parameters can be learned"
+            )
     doc = inspect.getdoc(factory) or ""
     return _Entry(
         factory=factory,
         name=canonical,
         aliases=tuple(aliases),
+        plugin=provider if plugin is None else plugin,
         provider=provider,
         distribution=distribution,
         version=version,
-        parameters=_parameters(factory),
+        parameters=parameters,
+        learnable=learnable,
         properties=prototype.properties,
         summary=doc.strip().split("\n\n")[0].replace("\n", " "),
         formula=str(getattr(prototype, "formula", "") or ""),
     )
 
 
+@public("activations")
 class Registry:
     """Activations by name, filled from the bundled plugins and entry points.
 
@@ -282,65 +325,51 @@ class Registry:
                 return
             self._loading = True
             try:
-                for module in _discovery.DEFAULT_PLUGINS:
-                    self._load(*_discovery.bundled_loader(module), bundled=True)
                 eps = self._entry_points
                 if eps is None and self.autoload:
                     eps = tuple(_discovery.read_entry_points())
-                for ep in _discovery.sorted_entry_points(eps or ()):
-                    name, load, dist, version = _discovery.entry_point_loader(ep)
-                    if name in self.blocked:
-                        self._plugins.append(
-                            _discovery.PluginInfo(
-                                name=name,
-                                distribution=dist,
-                                version=version,
-                                bundled=False,
-                                status="blocked",
-                                error="blocked by ACTIVATIONS_BLOCK_PLUGINS or Registry(blocked=...)",
-                            )
-                        )
-                        continue
-                    self._load(name, load, dist, version, bundled=False)
+                for source in _discovery.plugin_sources(eps or ()):
+                    if not source.bundled and source.name in self.blocked:
+                        error = "blocked by ACTIVATIONS_BLOCK_PLUGINS or Registry(blocked=...)"
+                        self._plugins.append(source.info("blocked", error=error))
+                    else:
+                        self._plugins.append(self._load(source))
                 self._loaded = True
             finally:
                 self._loading = False
 
-    def _load(self, name: str, load: Any, dist: str | None, version: str | None, *, bundled: bool) -> None:
-        def stage(provider: str) -> tuple[Callable[..., None], Callable[[], tuple[str, ...]]]:
-            staged: list[_Entry] = []
-
-            def register(factory: Any, *, name: str | None = None, aliases: tuple[str, ...] = ()) -> None:
-                staged.append(
-                    _make_entry(
-                        factory,
-                        name=name,
-                        aliases=aliases,
-                        provider=provider_name,
-                        distribution=dist,
-                        version=version,
-                    )
+    def _load(self, source: _discovery.PluginSource) -> _discovery.PluginInfo:
+        """Load one plugin: all its activations, or none of them and a warning (strict: the error)."""
+        try:
+            entries = [
+                _make_entry(
+                    r.factory,
+                    name=r.name,
+                    aliases=r.aliases,
+                    provider=source.provider,
+                    plugin=source.name,
+                    distribution=source.distribution,
+                    version=source.version,
                 )
-
-            def commit() -> tuple[str, ...]:
-                self._commit(staged, replace=False)
-                return tuple(e.name for e in staged)
-
-            return register, commit
-
-        provider_name = name
-        self._plugins.append(
-            _discovery.load_plugin(
-                self._pm,
-                name=name,
-                load=load,
-                distribution=dist,
-                version=version,
-                bundled=bundled,
-                stage=stage,
-                strict=self.strict,
+                for r in _discovery.collect_registrations(self._pm, source)
+            ]
+            self._commit(entries, replace=False)
+        except Exception as exc:
+            _discovery.forget(self._pm, source)
+            if self.strict:
+                raise
+            info = source.info("failed", error=f"{type(exc).__name__}: {exc}")
+            warnings.warn(
+                PluginLoadWarning(
+                    f"activations plugin {info.provider!r} failed to load and was skipped: {info.error}",
+                    plugin=source.name,
+                    distribution=source.distribution,
+                    error=info.error or "",
+                ),
+                stacklevel=2,
             )
-        )
+            return info
+        return source.info("loaded", activations=tuple(e.name for e in entries))
 
     # -- writing -----------------------------------------------------------
     def _owner(self, key: str) -> _Entry | None:
@@ -364,7 +393,10 @@ class Registry:
                         f"{key!r} is already registered as the {what} of {other.name!r} "
                         f"by plugin {other.provider!r}; "
                         f"plugin {entry.provider!r} cannot register it again"
-                        + (" (use replace=True to replace it)" if runtime else "")
+                        + (" (use replace=True to replace it)" if runtime else ""),
+                        name=key,
+                        provider=entry.provider,
+                        existing_provider=other.provider,
                     )
                 for holder in holders:  # replace: the entries holding any of the names go whole
                     removed.append(entries.pop(holder))
@@ -464,24 +496,27 @@ class Registry:
         canonical = self._index.get(fold(name))
         if canonical is not None:
             return self._entries[canonical]
-        raise UnknownActivationError(self._unknown_message(name))
+        raise self._unknown(name)
 
-    def _unknown_message(self, name: str) -> str:
+    def _unknown(self, name: str) -> UnknownActivationError:
         key = fold(name)
         import difflib  # only on a miss: keeps `import activations` light
 
         matches = difflib.get_close_matches(key, list(self._index), n=3, cutoff=0.6)
-        suggested = [self._index[m] for m in matches]  # an alias suggests its activation
+        suggested = tuple(dict.fromkeys(self._index[m] for m in matches))  # an alias suggests its activation
         head = f"unknown activation {name!r}"
         if suggested:
-            *rest, last = [repr(s) for s in dict.fromkeys(suggested)]
+            *rest, last = [repr(s) for s in suggested]
             head += f"; did you mean {', '.join(rest)} or {last}?" if rest else f"; did you mean {last}?"
-        lines = [head]
-        for info in self._plugins:
-            if info.status != "loaded" and fold(info.name) == key:
-                lines.append(f"the plugin {info.provider()} that may provide it {info.status}: {info.error}")
-        lines.append("available: " + ", ".join(sorted(self._entries)))
-        return "\n".join(lines)
+        failures = tuple(
+            f"the plugin {info.provider!r} that may provide it {info.status}: {info.error}"
+            for info in self._plugins
+            if info.status != "loaded" and fold(info.name) == key
+        )
+        available = "available: " + ", ".join(sorted(self._entries))
+        return UnknownActivationError(
+            "\n".join([head, *failures, available]), name=name, suggestions=suggested, failures=failures
+        )
 
     def get(self, spec: Any, /, **params: Any) -> BoundActivation:
         """Build a fresh activation from a spec.
@@ -525,38 +560,39 @@ class Registry:
             parsed = dict(spec)
             name = parsed.pop("name", None)
             if not isinstance(name, str):
-                raise InvalidSpecError(f"a dict spec needs a 'name' string, got {spec!r}")
+                raise InvalidSpecError(f"a dict spec needs a 'name' string, got {spec!r}", spec=spec)
         elif isinstance(spec, BoundActivation):
             if params:
                 raise InvalidSpecError(
-                    f"parameters {params!r} cannot be applied to an existing activation {spec!r}"
+                    f"parameters {params!r} cannot be applied to an existing activation {spec!r}", spec=spec
                 )
             return spec
         else:
             if params:
                 raise InvalidSpecError(
-                    f"parameters {params!r} cannot be applied to an existing activation {spec!r}"
+                    f"parameters {params!r} cannot be applied to an existing activation {spec!r}", spec=spec
                 )
             if isinstance(spec, type):
                 raise InvalidSpecError(
                     f"got the class {spec.__qualname__}; pass an instance, a name or a spec, "
-                    "or register the class first"
+                    "or register the class first",
+                    spec=spec,
                 )
             provider = type(spec).__module__
             try:
                 validate_activation(spec, provider=provider)
             except InvalidActivationError as exc:
                 raise InvalidSpecError(
-                    f"a spec must be a name, a spec string, a dict or an activation; {exc}"
+                    f"a spec must be a name, a spec string, a dict or an activation; {exc}", spec=spec
                 ) from None
             return BoundActivation(spec)
         clash = sorted(set(parsed) & set(params))
         if clash:
             raise InvalidSpecError(
-                f"parameter {clash[0]!r} is given both in the spec {spec!r} and as a keyword"
+                f"parameter {clash[0]!r} is given both in the spec {spec!r} and as a keyword", spec=spec
             )
         entry = self._lookup(name)
-        return BoundActivation(entry.build({**parsed, **params}))
+        return BoundActivation(entry.build({**parsed, **params}, spec))
 
     def names(self, *, aliases: bool = False) -> list[str]:
         """Sorted canonical names, with the aliases too when ``aliases=True``.
@@ -574,16 +610,35 @@ class Registry:
             return sorted({n for e in entries for n in (e.name, *e.aliases)})
         return sorted(e.name for e in entries)
 
-    def describe(self, name: str) -> ActivationInfo:
+    def describe(self, spec: Any) -> ActivationInfo:
         """What the registry knows of one activation (see `ActivationInfo`).
+
+        Parameters
+        ----------
+        spec : str, dict, activation
+            A name, or any spec `get` accepts: then ``parameters`` and
+            ``properties`` are those of the activation it builds.
 
         Examples
         --------
         >>> from activations import Registry
-        >>> Registry(autoload=False).describe("logistic").name
+        >>> reg = Registry(autoload=False)
+        >>> reg.describe("logistic").name
         'sigmoid'
+        >>> info = reg.describe("leaky_relu(negative_slope=0)")
+        >>> info.parameters, info.properties.sparse
+        ({'negative_slope': 0.0}, True)
         """
-        return self._lookup(name).info()
+        if isinstance(spec, str):
+            name, params = parse_spec(spec)
+            if not params:
+                return self._lookup(name).info()
+        act = self.get(spec)
+        return dataclasses.replace(
+            self._lookup(act.name).info(),
+            parameters={k: v for k, v in act.config.items() if k != "name"},
+            properties=act.properties,
+        )
 
     def list_plugins(self) -> tuple[_discovery.PluginInfo, ...]:
         """Every plugin seen, in load order: loaded, failed and blocked.
@@ -602,6 +657,7 @@ _default: Registry | None = None
 _default_lock = threading.Lock()
 
 
+@public("activations")
 def default_registry() -> Registry:
     """The registry behind the module-level functions, created on first use.
 
@@ -617,3 +673,121 @@ def default_registry() -> Registry:
             if _default is None:
                 _default = Registry()
     return _default
+
+
+# -- the module-level functions, on the default registry ------------------------
+@public("activations")
+def get(spec: Any, /, **params: Any) -> BoundActivation:
+    """Build a fresh activation from a name, spec string, dict or instance.
+
+    See :meth:`Registry.get`.
+
+    Examples
+    --------
+    >>> import activations
+    >>> activations.get("leaky_relu(negative_slope=0.2)")([-1.0])
+    array([-0.2])
+    """
+    return default_registry().get(spec, **params)
+
+
+@public("activations")
+def names(*, aliases: bool = False) -> list[str]:
+    """Sorted canonical names of the registered activations (aliases too on request).
+
+    Examples
+    --------
+    >>> import activations
+    >>> "relu" in activations.names()
+    True
+    """
+    return default_registry().names(aliases=aliases)
+
+
+@public("activations")
+def describe(spec: Any) -> ActivationInfo:
+    """Describe one activation: aliases, parameters, properties, provider.
+
+    See :meth:`Registry.describe`: a spec with parameters describes the
+    activation it builds.
+
+    Examples
+    --------
+    >>> import activations
+    >>> activations.describe("logistic").name
+    'sigmoid'
+    """
+    return default_registry().describe(spec)
+
+
+@public("activations")
+def list_plugins() -> tuple[_discovery.PluginInfo, ...]:
+    """Every plugin the default registry has seen: loaded, failed and blocked.
+
+    (Not ``plugins``: that name is the subpackage of bundled plugins.)
+
+    Examples
+    --------
+    >>> import activations
+    >>> activations.list_plugins()[0].bundled
+    True
+    """
+    return default_registry().list_plugins()
+
+
+@public("activations")
+def register(
+    factory: Any, *, name: str | None = None, aliases: tuple[str, ...] = (), replace: bool = False
+) -> None:
+    """Register an activation factory in the default registry at run time.
+
+    See :meth:`Registry.register`.
+
+    Examples
+    --------
+    >>> import activations
+    >>> class Ramp(type(activations.get("relu").plugin)):
+    ...     name = "ramp"
+    >>> activations.register(Ramp)
+    >>> activations.get("ramp")([-1.0, 2.0])
+    array([0., 2.])
+    >>> activations.unregister("ramp")  # the default registry as it was
+    """
+    default_registry().register(factory, name=name, aliases=aliases, replace=replace)
+
+
+@public("activations")
+def unregister(name: str) -> None:
+    """Remove an activation and its aliases from the default registry.
+
+    Examples
+    --------
+    >>> import activations
+    >>> relu_type = type(activations.get("relu").plugin)
+    >>> with activations.registered(relu_type, name="relu", aliases=("ramp",), replace=True):
+    ...     activations.unregister("ramp")
+    ...     "relu" in activations.names()
+    False
+    >>> "relu" in activations.names()
+    True
+    """
+    default_registry().unregister(name)
+
+
+@public("activations")
+def registered(
+    factory: Any, *, name: str | None = None, aliases: tuple[str, ...] = (), replace: bool = False
+) -> Any:
+    """Context manager registering ``factory`` in the default registry for a block.
+
+    See :meth:`Registry.registered`.
+
+    Examples
+    --------
+    >>> import activations
+    >>> relu_type = type(activations.get("relu").plugin)
+    >>> with activations.registered(relu_type, name="relu", aliases=("ramp",), replace=True):
+    ...     activations.get("ramp").name
+    'relu'
+    """
+    return default_registry().registered(factory, name=name, aliases=aliases, replace=replace)

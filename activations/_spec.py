@@ -43,12 +43,15 @@ def _literal(node: ast.expr, spec: str, key: str) -> Any:
         ):
             raise InvalidSpecError(
                 f"spec {spec!r}: the value of {key!r} must be a literal "
-                f"(number, string, True/False/None, or a tuple/list of them), got {ast.unparse(node)!r}"
+                f"(number, string, True/False/None, or a tuple/list of them), got {ast.unparse(node)!r}",
+                spec=spec,
             )
     try:
         return ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError) as exc:
-        raise InvalidSpecError(f"spec {spec!r}: the value of {key!r} is not a literal: {exc}") from None
+        raise InvalidSpecError(
+            f"spec {spec!r}: the value of {key!r} is not a literal: {exc}", spec=spec
+        ) from None
 
 
 def parse_spec(spec: str) -> tuple[str, dict[str, Any]]:
@@ -105,12 +108,14 @@ def _parse(spec: str) -> tuple[str, dict[str, Any]]:
     """`parse_spec` without the cache."""
     if len(spec) > MAX_SPEC_LENGTH:
         raise InvalidSpecError(
-            f"spec of {len(spec)} characters is too long; at most {MAX_SPEC_LENGTH} are accepted"
+            f"spec of {len(spec)} characters is too long; at most {MAX_SPEC_LENGTH} are accepted",
+            spec=spec,
         )
     match = _HEAD.match(spec)
     if match is None:
         raise InvalidSpecError(
-            f"spec {spec!r} is not of the form 'name' or 'name(key=value, ...)' with literal values"
+            f"spec {spec!r} is not of the form 'name' or 'name(key=value, ...)' with literal values",
+            spec=spec,
         )
     name, args = match.group(1), match.group(2)
     if args is None or not args.strip():
@@ -119,17 +124,26 @@ def _parse(spec: str) -> tuple[str, dict[str, Any]]:
         call = ast.parse(f"f({args})", mode="eval").body
     except SyntaxError:
         raise InvalidSpecError(
-            f"spec {spec!r}: cannot parse the arguments {args!r}; write them as key=value with literal values"
+            f"spec {spec!r}: cannot parse the arguments {args!r}; "
+            "write them as key=value with literal values",
+            spec=spec,
         ) from None
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name) or call.func.id != "f":
-        raise InvalidSpecError(f"spec {spec!r}: the arguments {args!r} are not a plain argument list")
+        raise InvalidSpecError(
+            f"spec {spec!r}: the arguments {args!r} are not a plain argument list", spec=spec
+        )
     if call.args:
         raise InvalidSpecError(
-            f"spec {spec!r}: positional arguments are not accepted; write them as key=value"
+            f"spec {spec!r}: positional arguments are not accepted; write them as key=value",
+            spec=spec,
         )
     params: dict[str, Any] = {}
     for keyword in call.keywords:
         if keyword.arg is None:
-            raise InvalidSpecError(f"spec {spec!r}: '**' is not accepted; write each argument as key=value")
+            raise InvalidSpecError(
+                f"spec {spec!r}: '**' is not accepted; write each argument as key=value", spec=spec
+            )
+        if keyword.arg in params:  # Python's compiler refuses this too; its parser does not
+            raise InvalidSpecError(f"spec {spec!r}: the parameter {keyword.arg!r} is given twice", spec=spec)
         params[keyword.arg] = _literal(keyword.value, spec, keyword.arg)
     return name, params

@@ -38,7 +38,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from accuracy_tools import BACKWARD_BOUND, CASES, FORWARD_BOUND, Row, measure_case
+from accuracy_tools import (
+    BACKWARD_BOUND,
+    CASES,
+    FORWARD_BOUND,
+    Row,
+    measure_case,
+    parameter_gradients,
+    parameter_target,
+)
 from reference import REFERENCES
 
 import activations
@@ -59,6 +67,7 @@ def _torch_function(name: str, params: dict[str, Any]) -> tuple[Callable[[Any], 
         "relu6": F.relu6,
         "threshold": lambda x: F.threshold(x, p.get("threshold", 0.0), p.get("value", 0.0)),
         "rrelu": lambda x: F.rrelu(x, p.get("lower", 1 / 8), p.get("upper", 1 / 3), training=False),
+        "prelu": lambda x: F.prelu(x, torch.tensor([p.get("weight", 0.25)], dtype=x.dtype)),
         "elu": lambda x: F.elu(x, p.get("alpha", 1.0)),
         "selu": F.selu,
         "celu": lambda x: F.celu(x, p.get("alpha", 1.0)),
@@ -189,13 +198,40 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     rows_ours = [row for row, _, _ in rows]
     failed = [row for row in rows_ours if not row.passed]
+    gradient_rows = parameter_table(cases, grid_size)
+    failed_gradients = [r for r in gradient_rows if not r[3] <= BACKWARD_BOUND]
+    passed_gradients = len(gradient_rows) - len(failed_gradients)
     print(
-        f"\n{len(rows_ours) - len(failed)} of {len(rows_ours)} rows pass; grid '{grid_size}', "
-        f"{time.perf_counter() - start:.1f} s."
+        f"\n{len(rows_ours) - len(failed)} of {len(rows_ours)} rows pass, and {passed_gradients} of "
+        f"{len(gradient_rows)} parameter gradients; grid '{grid_size}', {time.perf_counter() - start:.1f} s."
     )
     if absent:
         print(f"Not measured ({'not registered' if args.names else 'no reference'}): {', '.join(absent)}")
-    return 1 if failed else 0
+    return 1 if failed or failed_gradients else 0
+
+
+def parameter_table(cases: list[Any], grid_size: str) -> list[tuple[str, str, Any, float, float]]:
+    """Print the accuracy of each learnable parameter's gradient df/dtheta (target: err <= 8); return it."""
+    rows = []
+    for case in cases:
+        activation = activations.get(case.name, **case.kwargs)
+        for name in case.reference().reference.gradients:
+            for dtype in (np.dtype(np.float32), np.dtype(np.float64)):
+                target = parameter_target(case, name, dtype, grid_size)
+                err = target.err(parameter_gradients(activation, name, target.x))
+                i = int(np.argmax(err))
+                rows.append((case.spec, name, dtype, float(err[i]), float(target.x[i])))
+    if rows:
+        print(
+            "\nGradients of the learnable parameters, df/dtheta element by element: "
+            f"target <= {BACKWARD_BOUND:g}.\n"
+        )
+        print("| activation | parameter | dtype | err | at x | result |")
+        print("|---|---|---|---:|---:|---|")
+        for spec, name, dtype, err, x in rows:
+            verdict = "pass" if err <= BACKWARD_BOUND else "**FAIL**"
+            print(f"| `{spec}` | `{name}` | {dtype} | {_format_err(err)} | {dtype.type(x)} | {verdict} |")
+    return rows
 
 
 if __name__ == "__main__":

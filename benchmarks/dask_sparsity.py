@@ -80,7 +80,7 @@ def generated(da: Any, elements: int, chunk: int, seed: int) -> Any:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        from activations._dask import require_dask
+        from activations.backends.dask import require_dask
 
         da = require_dask(NAME)
     except ModuleNotFoundError as exc:

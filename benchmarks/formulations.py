@@ -15,7 +15,7 @@ Findings that motivated it (2-core AMD EPYC, NumPy 2.4, N = 1e5):
 * ``np.maximum(x, 0)`` with a scalar has no SIMD loop; ``np.clip(x, 0, inf)``
   does, and is 2-2.5x faster (and keeps NaN). ``np.clip`` is a Python
   wrapper (about 1.5 us a call) around the clip ufunc, which the plugins call
-  directly (``activations.plugins._piecewise.clip``).
+  directly (``activations.numerics.clip``).
 * A step [x > 0] that keeps NaN is cheapest as ``ceil(clip(x, 0, 1))``: two
   vectorised passes, no cast of a boolean mask and no NaN scan.
 * ``np.heaviside`` is not vectorised (about 60x the copy floor), and
@@ -36,9 +36,8 @@ from typing import Any
 
 import numpy as np
 
-from activations import _bench
-from activations._cli_bench import parse_size
-from activations.plugins._piecewise import clip
+from activations import bench
+from activations.numerics import clip
 
 Thunk = Callable[[], object]
 Group = Callable[[Any, Any, Any, Any], dict[str, Thunk]]
@@ -63,7 +62,7 @@ def relu(x: Any, g: Any, o: Any, t: Any) -> dict[str, Thunk]:
     def bwd_heaviside() -> object:
         return np.multiply(np.heaviside(x, zero, out=o), g, out=o)
 
-    def bwd_indicator() -> object:  # plugins/_piecewise.py: mask, cast, copy the NaNs, then * g
+    def bwd_indicator() -> object:  # activations/numerics.py: mask, cast, copy the NaNs, then * g
         np.greater(x, zero, out=mask)
         np.copyto(o, mask)
         np.copyto(o, x, where=np.isnan(x))
@@ -86,7 +85,7 @@ def relu(x: Any, g: Any, o: Any, t: Any) -> dict[str, Thunk]:
         "fwd np.clip(x, 0, inf)": lambda: np.clip(x, zero, t(np.inf), out=o),
         "fwd np.maximum(x, zeros_like(x))": lambda: np.maximum(x, np.zeros_like(x), out=o),
         "bwd heaviside(x, 0) * g [relu.py]": bwd_heaviside,
-        "bwd indicator * g [_piecewise.py]": bwd_indicator,
+        "bwd indicator * g [numerics]": bwd_indicator,
         "bwd greater(x, 0, out=float) * g": bwd_greater_float,
         "bwd ceil(clip(x, 0, 1)) * g [relu.py now]": bwd_ceil_clip,
     }
@@ -303,24 +302,24 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown group {unknown[0]!r}; choose from {', '.join(GROUPS)}")
     TORCH = _torch()
-    quick = _bench.Settings(rounds=2, min_time=0.0005)
-    settings = quick if args.quick else _bench.Settings(rounds=9, min_time=0.01)
-    sizes = [parse_size(s) for s in (args.sizes or (["1e3"] if args.quick else ["1e5", "1e7"]))]
-    info = _bench.machine(extra=("scipy", "torch"))
+    quick = bench.Settings(rounds=2, min_time=0.0005)
+    settings = quick if args.quick else bench.Settings(rounds=9, min_time=0.01)
+    sizes = [bench.parse_size(s) for s in (args.sizes or (["1e3"] if args.quick else ["1e5", "1e7"]))]
+    info = bench.machine(extra=("scipy", "torch"))
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items() if v)
     print(f"# {info['cpu']}, {info['cores']} cores; {versions}; {info['date']}")
     print(f"# {settings.rounds} interleaved rounds of process CPU time; x floor = median of per-round ratios")
     for name in args.groups or list(GROUPS):
         for size in sizes:
             for dtype in ("float32", "float64"):
-                x, g = _bench.make_inputs(size, dtype)
+                x, g = bench.make_inputs(size, dtype)
                 o = np.empty_like(x)
                 cases: dict[str, Thunk] = {
                     "floor np.copyto(o, x)": lambda x=x, o=o: np.copyto(o, x),
                     "floor np.multiply(g, x, out=o)": lambda x=x, g=g, o=o: np.multiply(g, x, out=o),
                 }
                 cases.update(GROUPS[name](x, g, o, x.dtype.type))
-                samples = _bench.interleave(cases, settings)
+                samples = bench.interleave(cases, settings)
                 print(f"\n{name}, N = {size:g}, {dtype}")
                 for case in cases:
                     ns = samples.median(case) / size * 1e9

@@ -27,7 +27,7 @@ import tempfile
 from typing import Any
 
 import activations
-from activations import _bench
+from activations import bench
 
 CALL_TARGET_US = 1.0
 GET_TARGET_US = 5.0
@@ -77,10 +77,10 @@ def import_times(runs: int) -> dict[str, float]:
     return {"numpy_pluggy_ms": statistics.median(base), "activations_ms": statistics.median(ours)}
 
 
-def lookup_times(settings: _bench.Settings) -> dict[str, float]:
+def lookup_times(settings: bench.Settings) -> dict[str, float]:
     """Microseconds per ``activations.get`` once the registry is loaded."""
     activations.get("relu")  # the first lookup loads the plugins
-    samples = _bench.interleave(
+    samples = bench.interleave(
         {
             "get('relu')": lambda: activations.get("relu"),
             "get('leaky_relu(negative_slope=0.2)')": lambda: activations.get(
@@ -94,18 +94,18 @@ def lookup_times(settings: _bench.Settings) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    settings = _bench.QUICK if args.quick else _bench.Settings(rounds=15, min_time=0.01)
+    settings = bench.QUICK if args.quick else bench.Settings(rounds=15, min_time=0.01)
     names = args.names or activations.names()
     calls: list[dict[str, Any]] = []
     for name in names:
         act = activations.get(name)
         for dtype in ("float32", "float64"):
             print(f"{name} {dtype}", file=sys.stderr)
-            for call, numbers in _bench.call_overhead(act, dtype=dtype, settings=settings).items():
+            for call, numbers in bench.call_overhead(act, dtype=dtype, settings=settings).items():
                 calls.append({"activation": name, "dtype": dtype, "call": call, **numbers})
     lookups = lookup_times(settings)
     imports = import_times(3 if args.quick else 11)
-    info = _bench.machine(extra=("pluggy", "pluggable-activations"))
+    info = bench.machine(extra=("pluggy", "pluggable-activations"))
     if args.json:
         json.dump(
             {"machine": info, "calls": calls, "lookups_us": lookups, "imports": imports}, sys.stdout, indent=2

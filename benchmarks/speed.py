@@ -4,7 +4,7 @@ For every registered activation (third-party ones included), size and dtype,
 forward and backward: ns per element of the ``out=`` call, the ratio to the
 memory floor (``np.copyto(o, x)`` forward, ``np.multiply(g, x, out=o)``
 backward), to the fastest plain NumPy formula of the same accuracy, to the
-textbook SciPy one-liner where there is one (see ``activations._bench_refs``)
+textbook SciPy one-liner where there is one (see ``activations.bench._yardsticks``)
 and, when ``import torch`` works, to PyTorch on one thread; ``+alloc`` is
 what the allocating call costs beyond one output allocation. Every number
 of one (activation, size, dtype) comes from one interleaved run: ratios are
@@ -28,8 +28,7 @@ import time
 from typing import Any
 
 import activations
-from activations import _bench, _bench_refs, _bench_torch
-from activations._cli_bench import format_table, parse_size
+from activations import bench
 
 #: Memory-bound activations: forward and backward within 1.15x the floor at N = 1e7,
 #: and no slower than PyTorch (1.0x) at N = 1e5.
@@ -55,41 +54,41 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if installed")
     parser.add_argument(
         "--clock",
-        choices=sorted(_bench.CLOCKS),
+        choices=sorted(bench.CLOCKS),
         default="cpu",
         help="process CPU time (default) or wall time",
     )
     return parser.parse_args(argv)
 
 
-def measure(args: argparse.Namespace) -> tuple[list[_bench.Row], list[str], dict[str, Any]]:
-    settings = _bench.QUICK if args.quick else _bench.FULL
+def measure(args: argparse.Namespace) -> tuple[list[bench.Row], list[str], dict[str, Any]]:
+    settings = bench.QUICK if args.quick else bench.FULL
     rounds = settings.rounds if args.rounds is None else args.rounds
-    settings = _bench.Settings(rounds=rounds, min_time=settings.min_time, clock=args.clock)
+    settings = bench.Settings(rounds=rounds, min_time=settings.min_time, clock=args.clock)
     default_sizes = ["1e3", "1e4"] if args.quick else ["1e3", "1e5", "1e7"]
-    sizes = [parse_size(s) for s in (args.sizes or default_sizes)]
+    sizes = [bench.parse_size(s) for s in (args.sizes or default_sizes)]
     dtypes = args.dtypes or ["float32", "float64"]
     names = args.names or activations.names()
-    with_torch = not args.no_torch and _bench_torch.torch_available()
-    finders = {"numpy": _bench_refs.numpy_competitor, "scipy": _bench_refs.scipy_competitor}
+    with_torch = not args.no_torch and bench.torch_available()
+    finders = {"numpy": bench.numpy_competitor, "scipy": bench.scipy_competitor}
     if with_torch:
-        finders["torch"] = _bench_torch.torch_competitor
+        finders["torch"] = bench.torch_competitor
     labels = list(finders)
-    rows: list[_bench.Row] = []
+    rows: list[bench.Row] = []
     started = time.perf_counter()
     for name in names:
         act = activations.get(name)
-        competitors: dict[str, _bench.Competitor] = {}
+        competitors: dict[str, bench.Competitor] = {}
         for label, find in finders.items():
             if (found := find(act.config)) is not None:
                 competitors[label] = found
         for size in sizes:
             for dtype in dtypes:
                 print(f"{time.perf_counter() - started:7.1f} s  {name} N={size} {dtype}", file=sys.stderr)
-                rows += _bench.bench_activation(
+                rows += bench.bench_activation(
                     act, size=size, dtype=dtype, settings=settings, competitors=competitors
                 )
-    info = _bench.machine(extra=("scipy", "torch", "pluggable-activations"))
+    info = bench.machine(extra=("scipy", "torch", "pluggable-activations"))
     info["settings"] = {
         "rounds": settings.rounds,
         "min_time": settings.min_time,
@@ -100,7 +99,7 @@ def measure(args: argparse.Namespace) -> tuple[list[_bench.Row], list[str], dict
     return rows, labels, info
 
 
-def target_misses(rows: list[_bench.Row]) -> list[str]:
+def target_misses(rows: list[bench.Row]) -> list[str]:
     """One line per missed target (the issue's targets that this table can show)."""
     misses = []
     for r in rows:
@@ -132,7 +131,7 @@ def header(info: dict[str, Any], with_torch: bool) -> list[str]:
         "+alloc: allocating call - out= call - one ufunc allocation "
         "(np.positive(x) - np.positive(x, out=o); backward: np.multiply), ns/el",
     ]
-    lines.append(_bench_torch.TORCH_NOTE if with_torch else "PyTorch not installed: no torch column")
+    lines.append(bench.TORCH_NOTE if with_torch else "PyTorch not installed: no torch column")
     return lines
 
 
@@ -143,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         document = {
             "machine": info,
-            "torch": _bench_torch.TORCH_NOTE if "torch" in labels else None,
+            "torch": bench.TORCH_NOTE if "torch" in labels else None,
             "results": [r.to_dict() for r in rows],
             "target_misses": misses,
         }
@@ -154,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in header(info, "torch" in labels):
         print(f"{lead}{line}" + ("  " if args.markdown else ""))
     print()
-    print(format_table(rows, markdown=args.markdown, competitors=labels))
+    print(bench.format_table(rows, markdown=args.markdown, competitors=labels))
     print()
     print(f"{'### ' if args.markdown else '# '}Targets missed ({len(misses)})")
     if args.markdown:

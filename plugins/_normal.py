@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._piecewise import clip
+from activations.numerics import clip
 
 __all__ = ["gelu32", "gelu32_prime", "gelu64", "gelu64_prime"]
 
@@ -112,6 +112,8 @@ def _normal_cdf(x: Array, out: Array | None) -> Array:
     if not inside.any():
         return result
     high, low, coefficients = _erfc_taylor()
+    if type(x) is not np.ndarray:  # a GPU array: the tables go to its device (NEP 35's like=)
+        high, low, coefficients = (np.asarray(table, like=x) for table in (high, low, coefficients))
     k = index[inside].astype(np.intp)
     t = x[inside]
     zk = z[inside]
@@ -219,7 +221,8 @@ def gelu32(x: Array, out: Array | None) -> Array:
     g = _gate_ratio(a)
     g *= a
     g *= e
-    result = clip(x, 0.0, np.inf, dtype=_F64)  # relu(x), inf kept
+    result = x.astype(_F64)
+    clip(result, 0.0, np.inf, out=result)  # relu(x), inf kept (clip's dtype= is NumPy's only)
     result -= g
     if out is None:
         return result.astype(_F32)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -29,8 +30,7 @@ from numpy.typing import NDArray
 
 import activations
 from activations import BaseActivation, Properties
-
-from ._piecewise import clip
+from activations.numerics import clip, weighted_sum
 
 Array = NDArray[Any]
 
@@ -53,6 +53,34 @@ def _right(x: Array) -> Array:
     return clip(x, 0.0, math.inf)
 
 
+#: -(n - 1) / n! for n = 2, 3, ...: expm1(u) - u exp(u) = u^2 (c[0] + c[1] u + ...), the series that
+#: does not cancel for small |u|; 23 terms reach 2^-53 relative at |u| = 2.
+_CELU_SERIES = tuple(-(n - 1) / math.factorial(n) for n in range(2, 25))
+
+
+def _celu_alpha_slope(u: Array) -> Array:
+    """expm1(u) - u exp(u) in float64, the derivative of CELU in alpha (u = min(x, 0) / alpha).
+
+    Both terms are near u for small |u| and the difference near -u^2 / 2, so
+    there (|u| <= 2) the series; beyond, exp(u) (1 - u) - 1 does not cancel
+    (it lies in (-1, -0.59) for u < -2, below -e^2 - 1 for u > 2). u is
+    clipped to +-1000, where exp is 0 or inf already.
+    """
+    u = clip(u, -1000.0, 1000.0)
+    with np.errstate(over="ignore", invalid="ignore"):  # exp(u) overflows only where the result does
+        result = np.exp(u)
+        np.multiply(result, np.subtract(1.0, u), out=result)
+    np.subtract(result, 1.0, out=result)
+    series = np.full_like(u, _CELU_SERIES[-1])
+    for c in _CELU_SERIES[-2::-1]:
+        series *= u
+        series += c
+    series *= u
+    series *= u
+    np.copyto(result, series, where=np.abs(u) <= 2.0)  # NaN stays NaN: |NaN| <= 2 is False
+    return result
+
+
 def _check_finite(name: str, value: float) -> None:
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}")
@@ -68,6 +96,7 @@ class ELU(BaseActivation):
     no parameter (alpha = 1). Any finite alpha is accepted. At the kink 0 the
     derivative is alpha (PyTorch and JAX; TensorFlow gives 1); with alpha = 1
     there is no kink, f is C^1 and the identity near 0, otherwise only C^0.
+    alpha can be learned: df/dalpha = expm1(min(x, 0)).
 
     The left branch uses ``expm1``, so ELU(-1e-8) = -1e-8 in float32 (TensorFlow
     2.21 returns 0), and the derivative is :math:`\alpha e^x` from x, never the
@@ -89,13 +118,14 @@ class ELU(BaseActivation):
 
     name = "elu"
     formula = "f(x) = x for x > 0, alpha * expm1(x) below; f'(x) = 1 for x > 0, alpha * exp(x) below"
+    learnable = ("alpha",)
 
     def __init__(self, *, alpha: float = 1.0) -> None:
         _check_finite("alpha", alpha)
         self.alpha = alpha
 
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # depends on alpha
+    def properties(self) -> Properties:  # depends on alpha
         a = self.alpha
         return Properties(
             output_range=(-a if a > 0 else 0.0, math.inf),
@@ -129,6 +159,12 @@ class ELU(BaseActivation):
             return np.maximum(result, x > 0, out=result)
         np.copyto(result, x.dtype.type(1), where=x > 0)
         return result
+
+    def parameter_backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None
+    ) -> dict[str, Any]:
+        # df/dalpha = expm1(min(x, 0)): -1 in the left tail, exact 0 above 0, NaN kept.
+        return {"alpha": weighted_sum(grad_output, np.expm1(_left(x, None)))}
 
 
 class SELU(BaseActivation):
@@ -206,7 +242,9 @@ class CELU(BaseActivation):
     any alpha, f'(0) = 1 from both sides, so 0 is not a kink: f is C^1 (not
     C^2: f'' jumps from 1/alpha to 0) and the identity near 0; the value taken
     at 0 is 1 (PyTorch and JAX agree). With a negative alpha the left branch decreases
-    without bound and overflows to -inf once exp(x / alpha) does.
+    without bound and overflows to -inf once exp(x / alpha) does. alpha can be
+    learned: with u = min(x, 0) / alpha, df/dalpha = expm1(u) - u exp(u),
+    summed from its series where it would cancel.
 
     Examples
     --------
@@ -220,6 +258,7 @@ class CELU(BaseActivation):
 
     name = "celu"
     formula = "f(x) = max(0, x) + min(0, alpha * expm1(x / alpha)); f'(x) = 1 for x > 0, exp(x / alpha) below"
+    learnable = ("alpha",)
 
     def __init__(self, *, alpha: float = 1.0) -> None:
         _check_finite("alpha", alpha)
@@ -228,7 +267,7 @@ class CELU(BaseActivation):
         self.alpha = alpha
 
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # depends on the sign of alpha
+    def properties(self) -> Properties:  # depends on the sign of alpha
         a = self.alpha
         return Properties(
             output_range=(-a if a > 0 else -math.inf, math.inf),
@@ -271,9 +310,15 @@ class CELU(BaseActivation):
             # exp(min(x, 0) / alpha) is already 1 for every x >= 0: no mask needed.
             return np.exp(result, out=result)
 
+    def parameter_backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None
+    ) -> dict[str, Any]:
+        u = np.divide(clip(x, -np.inf, 0.0), self.alpha, dtype=np.float64)  # in float64, rounded once
+        return {"alpha": weighted_sum(grad_output, _celu_alpha_slope(u))}
+
 
 @activations.hookimpl
-def register_activations(register: Any) -> None:
+def register_activations(register: Callable[..., None]) -> None:
     """Register ELU, SELU and CELU (PyTorch, JAX and Keras use these names)."""
     register(ELU, name="elu")
     register(SELU, name="selu")

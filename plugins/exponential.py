@@ -15,6 +15,7 @@ every finite product finite.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -80,6 +81,8 @@ class Exponential(BaseActivation):
         out: Array | None = None,
     ) -> Array:
         """``grad_output * exp(x)``, finite wherever the product is; ``output`` (= exp(x)) is reused."""
+        if type(x) is not np.ndarray:  # a GPU array raises no floating-point error: always careful
+            return self._careful_backward(x, grad_output, output, out)
         try:
             # The fast path: any overflow (of exp(x) or of the product) or 0 * inf raises, and
             # sends the call to the careful path below. An infinite ``output`` raises nothing,
@@ -106,7 +109,9 @@ class Exponential(BaseActivation):
             np.copyto(result, grad_output)
         with np.errstate(over="ignore"):  # exp(x), and the products, really overflow there
             slope = self.forward(x) if output is None else output
-            np.multiply(result, slope, out=result, where=nonzero)
+            with np.errstate(invalid="ignore"):  # 0 * inf where g is 0: not kept (where=nonzero)
+                product = np.multiply(result, slope)
+            np.copyto(result, product, where=nonzero)
             redo = np.isinf(slope)
             redo &= nonzero
             if redo.any():  # exp(x) overflowed, the product may not: (g exp(x/2)) exp(x/2)
@@ -116,6 +121,6 @@ class Exponential(BaseActivation):
 
 
 @activations.hookimpl
-def register_activations(register: Any) -> None:
+def register_activations(register: Callable[..., None]) -> None:
     """Register the exponential under Keras's name."""
     register(Exponential, name="exponential")

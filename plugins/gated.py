@@ -47,9 +47,9 @@ from numpy.typing import NDArray
 
 import activations
 from activations import BaseActivation, Properties
+from activations.numerics import clip, weighted_sum
 
 from ._normal import gelu32, gelu32_prime, gelu64, gelu64_prime
-from ._piecewise import clip
 
 Array = NDArray[Any]
 
@@ -92,9 +92,9 @@ def _in_float64(compute: Callable[[Array, Array | None], Array], x: Array, out: 
 
 def _blockwise(compute: Callable[[Array, Array | None], Array], x: Array, out: Array | None) -> Array:
     """``compute(x, out)``, on slices of ``_BLOCK`` elements when x is large, so temporaries are reused."""
-    if x.size <= 2 * _BLOCK or (out is not None and not out.flags.c_contiguous):
-        return compute(x, out)
-    result = np.empty(x.shape, x.dtype) if out is None else out
+    if x.size <= 2 * _BLOCK or type(x) is not np.ndarray or (out is not None and not out.flags.c_contiguous):
+        return compute(x, out)  # a GPU array (CuPy): one call, its kernels need no cache
+    result = np.empty_like(x) if out is None else out
     flat_x, flat_out = x.reshape(-1), result.reshape(-1)  # a view of result: it is contiguous
     for start in range(0, x.size, _BLOCK):
         compute(flat_x[start : start + _BLOCK], flat_out[start : start + _BLOCK])
@@ -222,7 +222,7 @@ class GELU(BaseActivation):
         self.approximate = approximate
 
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # the minimum depends on the form
+    def properties(self) -> Properties:  # the minimum depends on the form
         return Properties(
             output_range=(_MIN_GELU[self.approximate], math.inf),
             monotonic=False,
@@ -287,7 +287,7 @@ def _swish_prime(x: Array, beta: float, out: Array | None) -> Array:
         near = np.flatnonzero((x > _SILU_ROOT[0] / beta) & (x < _SILU_ROOT[1] / beta))
         x_near = x.take(near)
     high = 0.5 * limit / beta
-    z = x if beta == 1 and tail is None and not x.max(initial=0.0) > high else clip(x, -limit / beta, high)
+    z = x if beta == 1 and tail is None and not (x.size and x.max() > high) else clip(x, -limit / beta, high)
     if beta != 1:
         z *= beta
     u = np.exp(z)
@@ -370,6 +370,7 @@ class SiLU(BaseActivation):
 
     name = "silu"
     formula = "f(x) = x sigmoid(beta x); f'(x) = sigmoid(beta x) (1 + beta x sigmoid(-beta x))"
+    learnable = ("beta",)
 
     def __init__(self, *, beta: float = 1.0) -> None:
         if not (math.isfinite(beta) and beta > 0):
@@ -377,7 +378,7 @@ class SiLU(BaseActivation):
         self.beta = beta
 
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # the minimum scales with 1 / beta
+    def properties(self) -> Properties:  # the minimum scales with 1 / beta
         return Properties(
             output_range=(_MIN_SILU / self.beta, math.inf),
             monotonic=False,
@@ -400,6 +401,31 @@ class SiLU(BaseActivation):
         """
         exact = math.frexp(self.beta)[0] == 0.5
         return compute if exact or x.dtype == _F64 else _float64(compute)
+
+    def parameter_backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None
+    ) -> dict[str, Any]:
+        return {"beta": weighted_sum(grad_output, _swish_beta_slope(x, self.beta))}
+
+
+def _swish_beta_slope(x: Array, beta: float) -> Array:
+    """df/dbeta = x^2 sigmoid(beta x) sigmoid(-beta x), in float64, for any finite x or NaN.
+
+    As (|x| a / (1 + e))^2 with e = exp(-t), a = exp(-t/2), t = |beta x|:
+    e and the square are both rounded once, so a tail in the subnormals keeps
+    its digits (x^2 e would round e first). |beta x| is clipped at 3000,
+    where the result is 0 already, so that infinite x gives the limit 0.
+    """
+    cap = min(3000.0 / beta, float(np.finfo(np.float64).max))
+    m = clip(np.abs(x, dtype=np.float64), 0.0, cap)
+    a = np.multiply(m, -0.5 * beta)
+    np.exp(a, out=a)  # exp(-t/2)
+    e = np.multiply(a, a)
+    e += 1.0
+    np.multiply(a, m, out=a)
+    with np.errstate(over="ignore"):  # x^2 / 4 really overflows for huge x and tiny beta
+        np.divide(a, e, out=a)
+        return np.multiply(a, a, out=a)
 
 
 def _mish(x: Array, out: Array | None) -> Array:
@@ -497,7 +523,7 @@ class Mish(BaseActivation):
 
 
 @activations.hookimpl
-def register_activations(register: Any) -> None:
+def register_activations(register: Callable[..., None]) -> None:
     """Register GELU, SiLU (alias swish) and Mish under PyTorch's, JAX's and Keras's names."""
     register(GELU, name="gelu")
     register(SiLU, name="silu", aliases=("swish",))

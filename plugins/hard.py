@@ -13,6 +13,7 @@ sparse_sigmoid'(+-1) = 0.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -20,8 +21,7 @@ from numpy.typing import NDArray
 
 import activations
 from activations import BaseActivation, Properties
-
-from ._piecewise import clip, window
+from activations.numerics import clip, window
 
 Array = NDArray[Any]
 
@@ -61,7 +61,7 @@ class Hardtanh(BaseActivation):
         self.max_val = max_val
 
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # depends on the bounds
+    def properties(self) -> Properties:  # depends on the bounds
         low, high = self.min_val, self.max_val
         straddles = low < 0 < high
         return Properties(
@@ -122,7 +122,7 @@ class HardSigmoid(BaseActivation):
         return _HARD_SIGMOID_KINDS[self.kind]
 
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # the kinks depend on the kind
+    def properties(self) -> Properties:  # the kinks depend on the kind
         w = self._half_width
         return Properties(
             output_range=(0.0, 1.0),
@@ -296,7 +296,7 @@ class SparsePlus(BaseActivation):
 
 
 @activations.hookimpl
-def register_activations(register: Any) -> None:
+def register_activations(register: Callable[..., None]) -> None:
     """Register the hard activations under the names PyTorch, JAX and Keras use."""
     register(Hardtanh, name="hardtanh", aliases=("hard_tanh",))
     register(HardSigmoid, name="hard_sigmoid", aliases=("hardsigmoid",))

@@ -7,6 +7,7 @@ It is here so that "no activation" can be named in a spec like any other
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -14,8 +15,7 @@ from numpy.typing import NDArray
 
 import activations
 from activations import BaseActivation, Properties
-
-from ._piecewise import ONE, clip, has_nan
+from activations.numerics import clip, has_nan
 
 Array = NDArray[Any]
 
@@ -59,8 +59,7 @@ class Identity(BaseActivation):
         return out
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        one = ONE[x.dtype]
-        result: Array = clip(x, one, one, out=out)  # 1, and NaN for NaN
+        result: Array = clip(x, 1.0, 1.0, out=out)  # 1, and NaN for NaN
         return result
 
     def backward(
@@ -78,6 +77,6 @@ class Identity(BaseActivation):
 
 
 @activations.hookimpl
-def register_activations(register: Any) -> None:
+def register_activations(register: Callable[..., None]) -> None:
     """Register the identity under its JAX/PyTorch and Keras names."""
     register(Identity, name="identity", aliases=("linear",))

@@ -10,6 +10,7 @@ every method.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -17,8 +18,8 @@ from numpy.typing import NDArray
 
 import activations
 from activations import BaseActivation, Properties
+from activations.numerics import clip, indicator, step, window
 
-from ._piecewise import clip, indicator, step, window
 from .relu import LeakyReLU
 
 Array = NDArray[Any]
@@ -94,7 +95,7 @@ class Threshold(BaseActivation):
         self.value = value
 
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # depends on the parameters
+    def properties(self) -> Properties:  # depends on the parameters
         t, v = self.threshold, self.value
         return Properties(
             output_range=(min(t, v), math.inf),
@@ -161,6 +162,7 @@ class RReLU(LeakyReLU):
 
     name = "rrelu"
     formula = "f(x) = x for x >= 0, (lower + upper) / 2 * x below; f'(0) = (lower + upper) / 2"
+    learnable = ()  # the range of a random slope, not a slope to learn
 
     def __init__(self, *, lower: float = 1 / 8, upper: float = 1 / 3) -> None:
         if not (math.isfinite(lower) and math.isfinite(upper)):
@@ -177,7 +179,7 @@ class RReLU(LeakyReLU):
 
 
 @activations.hookimpl
-def register_activations(register: Any) -> None:
+def register_activations(register: Callable[..., None]) -> None:
     """Register ReLU6, Threshold and RReLU under their PyTorch names (which JAX and Keras share)."""
     register(ReLU6, name="relu6")
     register(Threshold, name="threshold")

@@ -21,6 +21,7 @@ that of tanh x.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -28,8 +29,7 @@ from numpy.typing import NDArray
 
 import activations
 from activations import BaseActivation, Properties
-
-from ._piecewise import clip, indicator
+from activations.numerics import clip, indicator
 
 Array = NDArray[Any]
 
@@ -114,7 +114,7 @@ class Softshrink(BaseActivation):
         self.lambd = lambd
 
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # depends on lambd
+    def properties(self) -> Properties:  # depends on lambd
         return _shrink_properties(self.lambd, jumps=False)
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
@@ -155,7 +155,7 @@ class Hardshrink(BaseActivation):
         self.lambd = lambd
 
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # depends on lambd
+    def properties(self) -> Properties:  # depends on lambd
         return _shrink_properties(self.lambd, jumps=True)
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
@@ -238,7 +238,7 @@ class Tanhshrink(BaseActivation):
 
 
 @activations.hookimpl
-def register_activations(register: Any) -> None:
+def register_activations(register: Callable[..., None]) -> None:
     """Register the shrinkage activations under the names PyTorch and Keras use."""
     register(Softshrink, name="softshrink", aliases=("soft_shrink",))
     register(Hardshrink, name="hardshrink", aliases=("hard_shrink",))

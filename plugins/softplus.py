@@ -22,6 +22,7 @@ no input raises a floating-point warning.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -29,9 +30,7 @@ from numpy.typing import NDArray
 
 import activations
 from activations import BaseActivation, Properties
-
-from ._piecewise import clip
-from .sigmoid import _exp, _sigmoid
+from activations.numerics import clip, sigmoid, weighted_sum
 
 Array = NDArray[Any]
 
@@ -45,7 +44,34 @@ def _exp_neg_abs(x: Array, beta: float, out: Array | None) -> Array:
     bound = _EXP_ZERO / beta
     if beta > 1 and bound < float(np.finfo(x.dtype).max):  # else beta |x| cannot overflow
         clip(e, 0.0, bound, out=e)  # NaN stays NaN
-    return _exp(e, scale=-beta, out=e)
+    np.multiply(e, -beta, out=e)
+    return np.exp(e, out=e)
+
+
+def _softplus_beta_slope(x: Array, beta: float) -> Array:
+    """df/dbeta = (x sigmoid(beta x) - f(x)) / beta, in float64, without cancellation.
+
+    For either sign of x it is -P e with e = exp(-t), t = beta |x|, and
+    P = (|x| / (1 + e) + log1p(e) / (e beta)) / beta: two positive terms.
+    P e is formed as (P a) a with a = exp(-t/2), so a tail in the subnormals
+    is rounded once; log1p(e) / e is 1 - e/2 where e < 1e-8 (and where e is
+    0). beta |x| is clipped at 3000, where the result is 0 already.
+    """
+    cap = min(3000.0 / beta, float(np.finfo(np.float64).max))
+    m = clip(np.abs(x, dtype=np.float64), 0.0, cap)
+    a = np.multiply(m, -0.5 * beta)
+    np.exp(a, out=a)  # exp(-t/2)
+    e = np.multiply(a, a)
+    with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 where e underflows: replaced below
+        ratio = np.divide(np.log1p(e), e)
+    np.copyto(ratio, np.subtract(1.0, np.multiply(e, 0.5)), where=e < 1e-8)
+    np.divide(ratio, beta, out=ratio)
+    p = np.add(e, 1.0)
+    np.divide(m, p, out=p)
+    p += ratio
+    p /= -beta
+    p *= a
+    return np.multiply(p, a, out=p)
 
 
 class Softplus(BaseActivation):
@@ -88,10 +114,17 @@ class Softplus(BaseActivation):
         saturating="lower",
     )
 
+    learnable = ("beta",)
+
     def __init__(self, *, beta: float = 1.0) -> None:
         if not (math.isfinite(beta) and beta > 0):
             raise ValueError(f"beta must be positive and finite, got {beta!r}")
         self.beta = beta
+
+    def parameter_backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None
+    ) -> dict[str, Any]:
+        return {"beta": weighted_sum(grad_output, _softplus_beta_slope(x, self.beta))}
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
         result = _exp_neg_abs(x, self.beta, out)
@@ -102,7 +135,7 @@ class Softplus(BaseActivation):
         return np.add(result, ramp, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        return _sigmoid(x, scale=self.beta, out=out)
+        return sigmoid(x, scale=self.beta, out=out)
 
     def backward(
         self,
@@ -120,7 +153,7 @@ class Softplus(BaseActivation):
         passes instead of five. Not for beta > 1, where beta y could overflow.
         """
         if output is None or self.beta > 1:
-            return _sigmoid(x, scale=self.beta, grad=grad_output, out=out)
+            return sigmoid(x, scale=self.beta, grad=grad_output, out=out)
         result = np.multiply(output, -self.beta, out=out)
         np.expm1(result, out=result)  # -sigmoid(beta x), in [-1, 0]
         np.multiply(result, grad_output, out=result)
@@ -166,7 +199,7 @@ class LogSigmoid(BaseActivation):
         return np.subtract(ramp, result, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        return _sigmoid(x, scale=-1.0, out=out)
+        return sigmoid(x, scale=-1.0, out=out)
 
     def backward(
         self,
@@ -183,10 +216,21 @@ class LogSigmoid(BaseActivation):
         number |y| exp(y) / (1 - exp(y)) <= 1): three array passes instead of five.
         """
         if output is None:
-            return _sigmoid(x, scale=-1.0, grad=grad_output, out=out)
+            return sigmoid(x, scale=-1.0, grad=grad_output, out=out)
         result = np.expm1(output, out=out)  # -sigmoid(-x), in [-1, 0]
         np.multiply(result, grad_output, out=result)
         return np.negative(result, out=result)
+
+
+def _squareplus_b_slope(x: Array, b: float) -> Array:
+    """df/db = 1 / (4 sqrt(x^2 + b)), as 0.25 / hypot(x, sqrt b) in float64; inf at x = 0 when b = 0.
+
+    hypot cannot overflow, and 0.25 / h keeps the subnormal tail that 4 h (inf near the
+    largest float) would lose.
+    """
+    h = np.hypot(x.astype(np.float64), math.sqrt(b))
+    with np.errstate(divide="ignore"):  # b = 0 and x = 0: the slope is truly infinite
+        return np.divide(0.25, h, out=h)
 
 
 class Squareplus(BaseActivation):
@@ -221,13 +265,20 @@ class Squareplus(BaseActivation):
     name = "squareplus"
     formula = "f(x) = (x + sqrt(x^2 + b)) / 2; f'(x) = (1 + x / sqrt(x^2 + b)) / 2"
 
+    learnable = ("b",)
+
     def __init__(self, *, b: float = 4.0) -> None:
         if not (math.isfinite(b) and b >= 0):
             raise ValueError(f"b must be non-negative and finite, got {b!r}")
         self.b = b
 
+    def parameter_backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None
+    ) -> dict[str, Any]:
+        return {"b": weighted_sum(grad_output, _squareplus_b_slope(x, self.b))}
+
     @property
-    def properties(self) -> Properties:  # type: ignore[override]  # b = 0 is ReLU
+    def properties(self) -> Properties:  # b = 0 is ReLU
         relu = self.b == 0
         return Properties(
             output_range=(0.0, math.inf),
@@ -294,7 +345,8 @@ class Squareplus(BaseActivation):
         t = x.dtype.type
         h = np.hypot(x, t(math.sqrt(self.b)))
         d = self._half_sum(x, h, out)
-        return np.divide(t(self.b / 4), d, out=d, where=x < 0)  # NaN < 0 is False: d stays NaN
+        np.copyto(d, np.divide(t(self.b / 4), d), where=x < 0)  # NaN < 0 is False: d stays NaN
+        return d
 
     def _derivative_hypot(self, x: Array, out: Array | None) -> Array:
         """Derivative for a huge b, with ``hypot``."""
@@ -383,7 +435,7 @@ class Softsign(BaseActivation):
 
 
 @activations.hookimpl
-def register_activations(register: Any) -> None:
+def register_activations(register: Callable[..., None]) -> None:
     """Register softplus, log-sigmoid, squareplus and softsign with PyTorch's, JAX's and Keras's names."""
     register(Softplus, name="softplus")
     register(LogSigmoid, name="log_sigmoid", aliases=("logsigmoid",))

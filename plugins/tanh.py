@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -20,8 +21,7 @@ from numpy.typing import NDArray
 
 import activations
 from activations import BaseActivation, Properties
-
-from ._piecewise import clip
+from activations.numerics import clip
 
 Array = NDArray[Any]
 
@@ -75,6 +75,6 @@ class Tanh(BaseActivation):
 
 
 @activations.hookimpl
-def register_activations(register: Any) -> None:
+def register_activations(register: Callable[..., None]) -> None:
     """Register tanh."""
     register(Tanh, name="tanh", aliases=("hyperbolic_tangent",))

@@ -47,6 +47,8 @@ __all__ = [
     "Row",
     "Target",
     "evaluation",
+    "parameter_gradients",
+    "parameter_target",
     "float16_expected",
     "grid",
     "measure_case",
@@ -380,6 +382,33 @@ def evaluation(case: Case, dtype: np.dtype[Any], size: str = "test") -> Evaluati
     kinks = set(ref.kinks)
     exact = np.array([math.isinf(float(v)) or mpf(float(v)) in kinks for v in x])
     return Evaluation(case, dtype, x, _target(x, f, df, exact, dtype), _target(x, df, d2f, exact, dtype))
+
+
+@functools.cache
+def parameter_target(case: Case, name: str, dtype: np.dtype[Any], size: str = "test") -> Target:
+    """The reference df/dtheta (theta = ``name``) over the case's grid, as a `Target` (the bar: err <= 8)."""
+    dtype = np.dtype(dtype)
+    ref = case.reference()
+    x = grid(case, dtype, size)
+    xs = [_surrogate(float(v)) for v in x]
+    g = [ref.dtheta(name, v) for v in xs]
+    dg = [ref.dtheta_dx(name, v) for v in xs]
+    kinks = set(ref.kinks)
+    exact = np.array([math.isinf(float(v)) or mpf(float(v)) in kinks for v in x])
+    return _target(x, g, dg, exact, dtype)
+
+
+def parameter_gradients(activation: Any, name: str, x: np.ndarray) -> np.ndarray:
+    """df/dtheta at each point of x, element by element: ``parameter_backward(x[i], 1)[name]`` in x's dtype.
+
+    parameter_backward sums over its input; on one element with a unit
+    gradient the sum is df/dtheta there. Rounded to x's dtype, as a value of
+    that dtype is what the accuracy measure judges.
+    """
+    one = np.ones(1, dtype=x.dtype)
+    with np.errstate(all="ignore"):
+        values = [activation.parameter_backward(x[i : i + 1], one)[name] for i in range(x.size)]
+        return np.array(values, dtype=np.float64).astype(x.dtype)
 
 
 def worst(target: Target, computed: np.ndarray, err: np.ndarray, bound: float, count: int = 6) -> str:

@@ -104,6 +104,8 @@ class Reference:
     kinks: Callable[[Mapping[str, Any]], tuple[Any, ...]] = lambda p: ()
     roots: Callable[[Mapping[str, Any]], tuple[Any, ...]] = lambda p: ()
     scale: Callable[[Mapping[str, Any]], Any] = lambda p: mpf(1)
+    #: For each learnable parameter theta: (df/dtheta, d/dx df/dtheta) of (x, params).
+    gradients: Mapping[str, tuple[Fn, Fn]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,14 @@ class BoundReference:
 
     def d2f(self, x: Any) -> Any:
         return self._call(self.reference.d2f, x)
+
+    def dtheta(self, name: str, x: Any) -> Any:
+        """df/dtheta at x, for the learnable parameter ``name``."""
+        return self._call(self.reference.gradients[name][0], x)
+
+    def dtheta_dx(self, name: str, x: Any) -> Any:
+        """d/dx of df/dtheta at x (its conditioning in x, for the accuracy measure)."""
+        return self._call(self.reference.gradients[name][1], x)
 
     @functools.cached_property
     def kinks(self) -> tuple[Any, ...]:
@@ -190,6 +200,14 @@ def _inside(x: Any, lo: Any, hi: Any) -> Any:
     return mpf(1) if lo < x < hi else mpf(0)
 
 
+def _leaky_da(x: Any, p: Mapping[str, Any]) -> Any:
+    return x if x < 0 else mpf(0)  # d/da of a x below 0
+
+
+def _leaky_da_dx(x: Any, p: Mapping[str, Any]) -> Any:
+    return mpf(1) if x < 0 else mpf(0)
+
+
 # ELU family ------------------------------------------------------------------------------------
 def _elu(x: Any, alpha: Any) -> Any:
     return x if x > 0 else alpha * mpmath.expm1(x)
@@ -214,6 +232,33 @@ def _celu(x: Any, p: Mapping[str, Any]) -> Any:
 
 def _celu_d(x: Any, p: Mapping[str, Any]) -> Any:
     return mpf(1) if x >= 0 else mpmath.exp(x / p["alpha"])  # 1 at 0 (both sides agree)
+
+
+def _elu_dalpha(x: Any, p: Mapping[str, Any]) -> Any:
+    return mpf(0) if x > 0 else mpmath.expm1(x)  # f = alpha expm1(x) below 0
+
+
+def _elu_dalpha_dx(x: Any, p: Mapping[str, Any]) -> Any:
+    return mpf(0) if x > 0 else mpmath.exp(x)
+
+
+def _celu_dalpha(x: Any, p: Mapping[str, Any]) -> Any:
+    """d/dalpha [alpha expm1(x/alpha)] = expm1(u) - u e^u, u = x/alpha, with digits past the cancellation."""
+    if x >= 0:
+        return mpf(0)
+    a = p["alpha"]
+    u = x / a
+    lost = 0 if abs(u) >= 1 else int(-mpmath.log10(abs(u))) + 1  # the difference is about u^2/2, the terms u
+    with mpmath.workdps(mpmath.mp.dps + lost + 10):
+        u = mpf(x) / mpf(a)
+        return +(mpmath.expm1(u) - u * mpmath.exp(u))
+
+
+def _celu_dalpha_dx(x: Any, p: Mapping[str, Any]) -> Any:
+    if x >= 0:
+        return mpf(0)
+    u = x / p["alpha"]
+    return -u * mpmath.exp(u) / p["alpha"]
 
 
 def _celu_d2(x: Any, p: Mapping[str, Any]) -> Any:
@@ -301,6 +346,45 @@ def _mish_d2(x: Any, p: Mapping[str, Any]) -> Any:
 
 
 # Smooth ramps ----------------------------------------------------------------------------------
+def _silu_dbeta(x: Any, p: Mapping[str, Any]) -> Any:
+    return x * x * _sigmoid_prime(p["beta"] * x)  # d/dbeta [x sigmoid(beta x)]
+
+
+def _silu_dbeta_dx(x: Any, p: Mapping[str, Any]) -> Any:
+    b = p["beta"]
+    s = _sigmoid(b * x)
+    return 2 * x * s * (1 - s) + x * x * b * s * (1 - s) * (1 - 2 * s)
+
+
+def _softplus_dbeta(x: Any, p: Mapping[str, Any]) -> Any:
+    """d/dbeta [softplus(beta x) / beta] = (x sigmoid(beta x) - f) / beta, by its definition.
+
+    The two terms cancel to about beta |x| / ln 10 digits: the working precision
+    is raised by that much. Beyond beta |x| = 3000 the value is below every
+    float; there its first-order form -(|x| + 1/beta) exp(-beta |x|) / beta.
+    """
+    b = p["beta"]
+    t = b * abs(x)
+    if t > 3000:
+        return -(abs(x) + 1 / b) * mpmath.exp(-t) / b
+    with mpmath.workdps(mpmath.mp.dps + int(t / mpmath.ln(10)) + 10):
+        x, b = mpf(x), mpf(b)
+        f = _softplus(b * x) / b
+        return +((x * _sigmoid(b * x) - f) / b)
+
+
+def _softplus_dbeta_dx(x: Any, p: Mapping[str, Any]) -> Any:
+    return x * _sigmoid_prime(p["beta"] * x)
+
+
+def _squareplus_db(x: Any, p: Mapping[str, Any]) -> Any:
+    return 1 / (4 * mpmath.sqrt(x * x + p["b"]))  # d/db [(x + sqrt(x^2 + b)) / 2]
+
+
+def _squareplus_db_dx(x: Any, p: Mapping[str, Any]) -> Any:
+    return -x / (4 * (x * x + p["b"]) ** mpf(1.5))
+
+
 def _squareplus(x: Any, p: Mapping[str, Any]) -> Any:
     b = p["b"]
     r = mpmath.sqrt(x * x + b)
@@ -409,6 +493,16 @@ REFERENCES: dict[str, Reference] = {
             df=lambda x, p: _leaky_d(x, p["negative_slope"]),
             d2f=_zero,
             kinks=lambda p: (mpf(0),),
+            gradients={"negative_slope": (_leaky_da, _leaky_da_dx)},
+        ),
+        Reference(
+            name="prelu",
+            defaults={"weight": 0.25},
+            f=lambda x, p: _leaky(x, p["weight"]),
+            df=lambda x, p: _leaky_d(x, p["weight"]),
+            d2f=_zero,
+            kinks=lambda p: (mpf(0),),
+            gradients={"weight": (_leaky_da, _leaky_da_dx)},
         ),
         Reference(
             name="relu6",
@@ -440,6 +534,7 @@ REFERENCES: dict[str, Reference] = {
             df=lambda x, p: _elu_d(x, p["alpha"]),
             d2f=lambda x, p: _elu_d2(x, p["alpha"]),
             kinks=lambda p: (mpf(0),),
+            gradients={"alpha": (_elu_dalpha, _elu_dalpha_dx)},
         ),
         Reference(
             name="selu",
@@ -456,6 +551,7 @@ REFERENCES: dict[str, Reference] = {
             d2f=_celu_d2,
             kinks=lambda p: (mpf(0),),
             scale=lambda p: 1 / p["alpha"],
+            gradients={"alpha": (_celu_dalpha, _celu_dalpha_dx)},
         ),
         Reference(
             name="gelu",
@@ -475,6 +571,7 @@ REFERENCES: dict[str, Reference] = {
             d2f=lambda x, p: _silu_d2(x, p["beta"]),
             roots=lambda p: (mpf("-1.2785") / p["beta"],),
             scale=lambda p: p["beta"],
+            gradients={"beta": (_silu_dbeta, _silu_dbeta_dx)},
         ),
         Reference(
             name="hard_sigmoid",
@@ -500,6 +597,7 @@ REFERENCES: dict[str, Reference] = {
             df=lambda x, p: _sigmoid(p["beta"] * x),
             d2f=lambda x, p: p["beta"] * _sigmoid_prime(p["beta"] * x),
             scale=lambda p: p["beta"],
+            gradients={"beta": (_softplus_dbeta, _softplus_dbeta_dx)},
         ),
         Reference(
             name="squareplus",
@@ -507,6 +605,7 @@ REFERENCES: dict[str, Reference] = {
             f=_squareplus,
             df=_squareplus_d,
             d2f=_squareplus_d2,
+            gradients={"b": (_squareplus_db, _squareplus_db_dx)},
         ),
         Reference(
             name="sparse_plus",

@@ -25,6 +25,8 @@ from accuracy_tools import (
     evaluation,
     float16_expected,
     nearest,
+    parameter_gradients,
+    parameter_target,
     ulp_steps,
     worst,
 )
@@ -190,3 +192,27 @@ def test_float16_is_computed_in_float32_and_rounded(case: Case):
         assert bad.size == 0, (
             f"{case.spec} {what} float16: {bad.size} of {x.size} more than 1 step off:\n{lines}"
         )
+
+
+def _parameter_cases() -> list[Any]:
+    return [
+        pytest.param(case, name, dtype, id=f"{case.spec}-{name}-{dtype}")
+        for case in TESTED
+        for name in case.reference().reference.gradients
+        for dtype in DTYPES
+    ]
+
+
+@pytest.mark.parametrize(("case", "name", "dtype"), _parameter_cases())
+def test_parameter_gradient(case: Case, name: str, dtype: np.dtype[Any]):
+    """df/dtheta of each learnable parameter, element by element, within 8 in ACCURACY.md's measure."""
+    target = parameter_target(case, name, dtype)
+    computed, caught = _run(parameter_gradients, _get(case), name, target.x)
+    _assert_within(target, computed, BACKWARD_BOUND, f"d/d{name}", case)
+    _no_warnings(caught, f"parameter_backward ({name})", case)
+
+
+def test_every_learnable_parameter_is_measured():
+    measured = {(case.name, name) for case in TESTED for name in case.reference().reference.gradients}
+    declared = {(n, p) for n in REFERENCES if n in REGISTERED for p in activations.get(n).learnable}
+    assert declared <= measured

@@ -19,7 +19,7 @@ import pytest
 
 import activations
 from activations import BaseActivation, Properties, analysis
-from activations._network import Layer, glorot_normal, gradients
+from activations.analysis._network import Layer, glorot_normal, gradients
 
 N = analysis.Settings().samples  # 100,000 draws of N(0, 1)
 SMALL = {"samples": 2000, "depth": 3, "epochs": 2}
@@ -253,7 +253,7 @@ def test_backprop_matches_central_finite_differences(spec):
 
 
 def test_dead_units_are_counted_per_unit_over_all_examples():
-    from activations._network import dead_fraction
+    from activations.analysis._network import dead_fraction
 
     relu = activations.get("relu")
     # unit 1 is positive for the first row only, unit 2 never (-x - 5 < 0), unit 3 always

@@ -1,4 +1,4 @@
-"""The measuring engine (`activations._bench`), its yardsticks and ``activations bench``.
+"""The measuring engine (`activations.bench._engine`), its yardsticks and ``activations bench``.
 
 No test here asserts a speed: timings are replaced by a fake clock where the
 logic depends on them, and otherwise only the shape of the results is checked.
@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 import activations
-from activations import _bench, _bench_refs, _bench_torch
-from activations._cli_bench import format_table, parse_dtype, parse_size
+from activations import bench
+from activations.bench import _engine
 from activations.cli import UsageError, main
+from activations.cli._bench import parse_dtype
 
 
 class FakeClock:
@@ -36,25 +37,25 @@ class FakeClock:
 @pytest.fixture
 def clock(monkeypatch):
     fake = FakeClock()
-    monkeypatch.setattr(_bench.time, "process_time", fake)
-    monkeypatch.setattr(_bench.time, "perf_counter", fake)
+    monkeypatch.setattr(_engine.time, "process_time", fake)
+    monkeypatch.setattr(_engine.time, "perf_counter", fake)
     return fake
 
 
 # -- the engine ------------------------------------------------------------------------
 def test_calibrate_reaches_min_time(clock):
-    number = _bench.calibrate(clock.cost(1e-3), 0.05)
+    number = bench.calibrate(clock.cost(1e-3), 0.05)
     assert number >= 50
     assert number < 200  # not wildly past the target either
 
 
 def test_calibrate_one_call_when_a_call_is_long_enough(clock):
-    assert _bench.calibrate(clock.cost(1.0), 0.05) == 1
+    assert bench.calibrate(clock.cost(1.0), 0.05) == 1
 
 
 def test_interleave_gives_seconds_per_call_for_each_round(clock):
-    samples = _bench.interleave(
-        {"fast": clock.cost(1e-3), "slow": clock.cost(3e-3)}, _bench.Settings(rounds=4, min_time=0.01)
+    samples = bench.interleave(
+        {"fast": clock.cost(1e-3), "slow": clock.cost(3e-3)}, bench.Settings(rounds=4, min_time=0.01)
     )
     assert sorted(samples.times) == ["fast", "slow"]
     assert samples.times["fast"] == pytest.approx((1e-3,) * 4)
@@ -66,7 +67,7 @@ def test_interleave_gives_seconds_per_call_for_each_round(clock):
 def test_interleave_rotates_the_order_from_round_to_round():
     order = []
     cases = {name: (lambda name=name: order.append(name)) for name in "abc"}
-    _bench.interleave(cases, _bench.Settings(rounds=3, min_time=1e-9))
+    bench.interleave(cases, bench.Settings(rounds=3, min_time=1e-9))
     # calibration calls each case (warm-up, then batches of 1 until min_time); then one round each
     rounds = order[-9:]
     assert rounds == ["a", "b", "c", "b", "c", "a", "c", "a", "b"]
@@ -74,7 +75,7 @@ def test_interleave_rotates_the_order_from_round_to_round():
 
 def test_samples_take_medians_of_per_round_ratios():
     # a slow second round hits both cases: the per-round ratio is unaffected
-    samples = _bench.Samples({"floor": (1.0, 10.0, 1.0), "act": (2.0, 20.0, 2.5)})
+    samples = bench.Samples({"floor": (1.0, 10.0, 1.0), "act": (2.0, 20.0, 2.5)})
     assert samples.ratio("act", "floor") == 2.0
     assert samples.median("act") == 2.5
     assert samples.excess("act", "floor") == 1.5
@@ -85,7 +86,7 @@ def test_samples_take_medians_of_per_round_ratios():
 )
 def test_settings_reject_nonsense(rounds, min_time, clock):
     with pytest.raises(ValueError, match="must be"):
-        _bench.Settings(rounds=rounds, min_time=min_time, clock=clock)
+        bench.Settings(rounds=rounds, min_time=min_time, clock=clock)
 
 
 @pytest.mark.parametrize("clock", ["cpu", "wall"])
@@ -93,15 +94,15 @@ def test_either_clock_times_the_calls(clock, monkeypatch):
     fake = FakeClock()
     other = FakeClock()  # the clock not chosen never moves
     chosen, unused = ("process_time", "perf_counter") if clock == "cpu" else ("perf_counter", "process_time")
-    monkeypatch.setattr(_bench.time, chosen, fake)
-    monkeypatch.setattr(_bench.time, unused, other)
-    samples = _bench.interleave({"a": fake.cost(2e-3)}, _bench.Settings(rounds=2, min_time=0.01, clock=clock))
+    monkeypatch.setattr(_engine.time, chosen, fake)
+    monkeypatch.setattr(_engine.time, unused, other)
+    samples = bench.interleave({"a": fake.cost(2e-3)}, bench.Settings(rounds=2, min_time=0.01, clock=clock))
     assert samples.times["a"] == pytest.approx((2e-3, 2e-3))
 
 
 def test_make_inputs_are_seeded_and_typed():
-    x, g = _bench.make_inputs(100, "float32", seed=3)
-    x2, g2 = _bench.make_inputs(100, np.float32, seed=3)
+    x, g = bench.make_inputs(100, "float32", seed=3)
+    x2, g2 = bench.make_inputs(100, np.float32, seed=3)
     assert x.dtype == g.dtype == np.float32
     np.testing.assert_array_equal(x, x2)
     np.testing.assert_array_equal(g, g2)
@@ -121,18 +122,18 @@ def test_bench_activation_rows_and_competitors():
         return None, (lambda: np.multiply(g, x > 0, out=o))
 
     relu = activations.get("relu")
-    fwd, bwd = _bench.bench_activation(
+    fwd, bwd = bench.bench_activation(
         relu,
         size=500,
         dtype="float64",
-        settings=_bench.QUICK,
+        settings=bench.QUICK,
         competitors={"a": forward_only, "b": backward_only},
     )
     assert (fwd.activation, fwd.direction, fwd.size, fwd.dtype) == ("relu", "forward", 500, "float64")
     assert (bwd.direction, sorted(fwd.versus), sorted(bwd.versus)) == ("backward", ["a"], ["b"])
     assert sorted(fwd.competitor_ns) == ["a"]
     x, g, y, o = seen["arrays"]
-    expected_x, expected_g = _bench.make_inputs(500, "float64")
+    expected_x, expected_g = bench.make_inputs(500, "float64")
     np.testing.assert_array_equal(x, expected_x)  # the competitor saw the very inputs, unmodified
     np.testing.assert_array_equal(g, expected_g)
     np.testing.assert_array_equal(y, relu(expected_x))
@@ -146,7 +147,7 @@ def test_bench_activation_rows_and_competitors():
 
 
 def test_row_to_dict_is_json_ready():
-    row = _bench.Row(
+    row = bench.Row(
         activation="relu",
         direction="backward",
         size=10,
@@ -164,7 +165,7 @@ def test_row_to_dict_is_json_ready():
 
 
 def test_call_overhead_compares_the_bound_activation_with_its_plugin():
-    result = _bench.call_overhead(activations.get("tanh"), settings=_bench.QUICK)
+    result = bench.call_overhead(activations.get("tanh"), settings=bench.QUICK)
     assert sorted(result) == ["backward", "backward_out", "forward", "forward_out"]
     for numbers in result.values():
         assert sorted(numbers) == ["bound_us", "overhead_us", "plugin_us"]
@@ -173,7 +174,7 @@ def test_call_overhead_compares_the_bound_activation_with_its_plugin():
 
 
 def test_machine_reports_cpu_cores_versions_and_date():
-    info = _bench.machine(extra=("pluggy",))
+    info = bench.machine(extra=("pluggy",))
     assert info["cpu"]
     assert info["cores"] >= 1
     assert info["versions"]["numpy"] == np.__version__
@@ -185,32 +186,60 @@ def test_the_engine_is_imported_by_bench_only():
     code = (
         "import sys, activations, activations.cli\n"
         "activations.names(); activations.cli.build_parser()\n"
-        "print(sorted(m for m in sys.modules if m.startswith('activations._bench') or m == 'torch'))"
+        "print(sorted(m for m in sys.modules if m.startswith('activations.bench._engine') or m == 'torch'))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
 
 # -- the yardsticks --------------------------------------------------------------------
-def test_canonical_folds_the_catalogue_spellings():
-    assert _bench_refs.canonical({"name": "gelu", "approximate": "none"}) == {"name": "gelu"}
-    assert _bench_refs.canonical({"name": "hard_sigmoid", "kind": "keras2"}) == {
-        "name": "hardsigmoid",
-        "width": 2.5,
-    }
-    assert _bench_refs.canonical({"name": "hard_sigmoid", "kind": "other"}) is None
-    assert _bench_refs.canonical({"name": "gelu", "approximate": "erf"}) is None
-    assert _bench_refs.canonical({"name": "leaky_relu", "negative_slope": 0.2, "inplace": True}) is None
+def _bundled_names():
+    return {n for p in activations.list_plugins() if p.bundled for n in p.activations}
+
+
+@pytest.mark.parametrize(
+    ("table", "keys"),
+    [
+        ("NUMPY_FORMULAS", bench.NUMPY_FORMULAS),
+        ("SCIPY_FORMULAS", bench.SCIPY_FORMULAS),
+        ("TORCH_NAMES", bench.TORCH_NAMES),
+        ("PARAMETERS", bench.PARAMETERS),
+    ],
+)
+def test_yardsticks_are_keyed_by_registered_names(table, keys):
+    assert set(keys) - _bundled_names() == set(), f"{table} has keys that no bundled plugin registers"
+
+
+@pytest.mark.parametrize("name", sorted(bench.PARAMETERS))
+def test_yardsticks_read_only_the_activation_s_own_parameters(name):
+    assert bench.PARAMETERS[name] <= set(activations.describe(name).parameters)
+
+
+@pytest.mark.parametrize(
+    ("config", "has_yardstick"),
+    [
+        ({"name": "gelu", "approximate": "none"}, True),
+        ({"name": "gelu", "approximate": "sigmoid"}, False),
+        ({"name": "hard_sigmoid", "kind": "keras2"}, True),
+        ({"name": "leaky_relu", "negative_slope": 0.2, "inplace": True}, False),
+        ({"name": "hardsigmoid"}, False),  # an alias: configs carry registry names
+    ],
+)
+def test_a_yardstick_is_found_by_registry_name_and_parameters(config, has_yardstick):
+    competitor = bench.numpy_competitor(config)
+    x, g = bench.make_inputs(10, "float64")
+    found = competitor is not None and competitor(x, g, x, np.empty_like(x)) != (None, None)
+    assert found == has_yardstick
 
 
 @pytest.mark.parametrize("name", activations.names())
 def test_numpy_yardstick_computes_the_same_function(name):
     act = activations.get(name)
-    competitor = _bench_refs.numpy_competitor(act.config)
+    competitor = bench.numpy_competitor(act.config)
     if competitor is None:
-        assert _bench_refs.canonical(act.config) is None or name in ("bent_identity", "tanhshrink")
+        assert name in ("bent_identity", "tanhshrink")  # no plain formula of equal accuracy
         return
-    x, g = _bench.make_inputs(1000, "float64")
+    x, g = bench.make_inputs(1000, "float64")
     x *= 3
     o = np.empty_like(x)
     forward, backward = competitor(x, g, act(x), o)
@@ -221,13 +250,23 @@ def test_numpy_yardstick_computes_the_same_function(name):
 
 
 @pytest.mark.parametrize(
-    "spec", ["leaky_relu(negative_slope=0.3)", "elu(alpha=0.5)", "silu(beta=2.0)", "softplus(beta=2.0)"]
+    "spec",
+    [
+        "leaky_relu(negative_slope=0.3)",
+        "elu(alpha=0.5)",
+        "silu(beta=2.0)",
+        "softplus(beta=2.0)",
+        "gelu(approximate='tanh')",
+        "hard_sigmoid(kind='keras2')",
+        "rrelu(lower=0.1, upper=0.3)",
+        "hardtanh(min_val=-2.0, max_val=0.5)",
+    ],
 )
 def test_numpy_yardstick_honours_parameters(spec):
     act = activations.get(spec)
-    x, g = _bench.make_inputs(200, "float64")
+    x, g = bench.make_inputs(200, "float64")
     o = np.empty_like(x)
-    forward, backward = _bench_refs.numpy_competitor(act.config)(x, g, act(x), o)
+    forward, backward = bench.numpy_competitor(act.config)(x, g, act(x), o)
     result = forward()
     np.testing.assert_allclose(o if result is None else result, act(x), rtol=1e-12)
     result = backward()
@@ -236,19 +275,19 @@ def test_numpy_yardstick_honours_parameters(spec):
 
 def test_no_torch_yardstick_without_torch(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` raises ImportError
-    assert not _bench_torch.torch_available()
-    assert _bench_torch.torch_competitor({"name": "relu"}) is None
+    assert not bench.torch_available()
+    assert bench.torch_competitor({"name": "relu"}) is None
 
 
 @pytest.mark.parametrize("name", ["relu", "sigmoid", "tanh", "gelu", "elu", "softplus", "hardtanh"])
 def test_torch_yardstick_computes_the_same_function(name):
     act = activations.get(name)
-    if not _bench_torch.torch_available():  # optional, never a dependency: then there is no yardstick
-        assert _bench_torch.torch_competitor(act.config) is None
+    if not bench.torch_available():  # optional, never a dependency: then there is no yardstick
+        assert bench.torch_competitor(act.config) is None
         return
-    x, g = _bench.make_inputs(1000, "float64")
+    x, g = bench.make_inputs(1000, "float64")
     o = np.empty_like(x)
-    forward, backward = _bench_torch.torch_competitor(act.config)(x, g, act(x), o)
+    forward, backward = bench.torch_competitor(act.config)(x, g, act(x), o)
     forward()
     np.testing.assert_allclose(o, act(x), rtol=1e-6, atol=1e-12)
     backward()
@@ -258,10 +297,10 @@ def test_torch_yardstick_computes_the_same_function(name):
 # -- the command line ------------------------------------------------------------------
 @pytest.fixture
 def no_torch(monkeypatch):
-    monkeypatch.setattr(_bench_torch, "torch_available", lambda: False)
+    monkeypatch.setattr(bench, "torch_available", lambda: False)
 
 
-def bench(capsys, *argv):
+def run_bench(capsys, *argv):
     code = main(["bench", *argv])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
@@ -269,7 +308,7 @@ def bench(capsys, *argv):
 
 @pytest.mark.usefixtures("no_torch")
 def test_bench_json(capsys):
-    code, out, err = bench(capsys, "relu", "Logistic", "--size", "1e2", "--rounds", "1", "--json")
+    code, out, err = run_bench(capsys, "relu", "Logistic", "--size", "1e2", "--rounds", "1", "--json")
     assert code == 0
     data = json.loads(out)
     assert sorted(data) == ["floors", "machine", "results", "settings", "torch"]
@@ -304,7 +343,7 @@ def test_bench_json(capsys):
 
 @pytest.mark.usefixtures("no_torch")
 def test_bench_times_a_third_party_activation_against_the_floor(capsys):
-    code, out, _ = bench(capsys, "bent_identity", "--size", "64", "--dtype", "float32", "--rounds", "1")
+    code, out, _ = run_bench(capsys, "bent_identity", "--size", "64", "--dtype", "float32", "--rounds", "1")
     assert code == 0
     lines = out.splitlines()
     assert "PyTorch is not installed: no torch column" in out
@@ -355,19 +394,19 @@ def test_bench_times_a_third_party_activation_against_the_floor(capsys):
     ],
 )
 def test_bench_user_errors_are_one_line_with_exit_2(capsys, argv, message):
-    code, out, err = bench(capsys, *argv)
+    code, out, err = run_bench(capsys, *argv)
     assert (code, out, err) == (2, "", message)
 
 
 @pytest.mark.parametrize(("text", "value"), [("100", 100), ("1e5", 100000), ("1E7", 10**7), ("1.0e3", 1000)])
 def test_parse_size(text, value):
-    assert parse_size(text) == value
+    assert bench.parse_size(text) == value
 
 
 @pytest.mark.parametrize("text", ["-5", "inf", "nan", "1e99", "", "0.5"])
 def test_parse_size_rejects(text):
-    with pytest.raises(UsageError, match=r"^--size must be a positive whole number"):
-        parse_size(text)
+    with pytest.raises(ValueError, match=r"^--size must be a positive whole number"):
+        bench.parse_size(text)
 
 
 def test_parse_dtype():
@@ -378,7 +417,7 @@ def test_parse_dtype():
 
 def test_format_table_aligns_columns():
     rows = [
-        _bench.Row(
+        bench.Row(
             activation=name,
             direction="forward",
             size=10**7,
@@ -390,7 +429,7 @@ def test_format_table_aligns_columns():
         )
         for name, ns in (("relu", 0.5), ("leaky_relu", 12.25))
     ]
-    assert format_table(rows, competitors=["torch"]).splitlines() == [
+    assert bench.format_table(rows, competitors=["torch"]).splitlines() == [
         "activation  dtype      N  pass      ns/el  x floor  x torch  +alloc ns/el",
         "relu        float64  1e7  forward   0.500     1.00     1.50         0.000",
         "leaky_relu  float64  1e7  forward  12.250     1.00     1.50         0.000",

@@ -5,6 +5,9 @@ core's blocking is what is under test, not the formula), compared bit for bit
 with `assert_array_equal`, NaNs and signed zeros included.
 """
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -133,3 +136,34 @@ def test_a_plugin_that_ignores_out_still_fills_it(size):
     _same(listed, expected)
     assert act.backward(x.tolist(), g, out=listed) is listed
     _same(listed, g * slope)
+
+
+PAGE_FAULTS = """
+import resource, sys
+import numpy as np
+import activations
+
+act = activations.get(sys.argv[1])
+x = np.linspace(-8, 8, 1 << 22, dtype=sys.argv[2])
+g = np.ones_like(x)
+out = np.empty_like(x)
+act.backward(x, g, out=out)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(5):
+    act.backward(x, g, out=out)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 5)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="counts page faults with Linux's getrusage; glibc's heap")
+@pytest.mark.parametrize(
+    ("name", "dtype"), [("relu6", "float32"), ("hardtanh", "float64"), ("gelu", "float64")]
+)
+def test_blocks_do_not_fault_their_temporaries_in_again_and_again(name, dtype):
+    """In a fresh process, glibc trimmed the heap after each block and the next one faulted its pages in.
+
+    relu6's backward took 6,080 minor page faults a call at 1e7 float32 (16 blocks of 2^18 here: 2,560).
+    """
+    done = subprocess.run([sys.executable, "-c", PAGE_FAULTS, name, dtype], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout) < 100, f"{done.stdout.strip()} page faults a call"

@@ -58,13 +58,15 @@ def test_info_json(capsys):
 def test_plugins_lists_bundled_and_entry_point_plugins(capsys):
     code, out, _ = run(capsys, "plugins")
     assert code == 0
-    assert "activations.plugins.relu  [bundled; pluggable-activations" in out
-    assert "bent_identity  [entry point; activations-bent-identity 1.0.0]  loaded" in out
+    assert f"activations.plugins.relu  [bundled, version {activations.__version__}]  loaded" in out
+    # an entry point is named with its distribution, as its activations record it
+    assert "bent_identity (activations-bent-identity)  [entry point, version 1.0.0]  loaded" in out
     code, out, _ = run(capsys, "plugins", "--json")
     data = json.loads(out)
     example = next(p for p in data["plugins"] if p["name"] == "bent_identity")
     assert example == {
         "name": "bent_identity",
+        "provider": "bent_identity (activations-bent-identity)",
         "distribution": "activations-bent-identity",
         "version": "1.0.0",
         "bundled": False,
@@ -106,3 +108,78 @@ def test_console_script_prints_no_traceback():
     assert done.stderr.startswith("activations: error: unknown activation 'nope_nope'")
     assert "Traceback" not in done.stderr
     assert len(done.stderr.splitlines()) == 1
+
+
+def test_info_accepts_a_spec_and_shows_its_properties(capsys):
+    code, out, err = run(capsys, "info", "leaky_relu(negative_slope=0)")
+    assert (code, err) == (0, "")
+    assert "  parameters:  negative_slope=0.0" in out.splitlines()
+    assert "sparse: True" in out
+    code, out, _ = run(capsys, "info", "leaky_relu(negative_slope=0)", "--json")
+    assert json.loads(out)["properties"]["sparse"] is True
+    assert json.loads(out)["parameters"] == {"negative_slope": 0.0}
+
+
+def test_python_dash_m_runs_the_command_line():
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "activations", "info", "relu"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("relu: Rectified linear unit")
+
+
+def test_an_unknown_option_of_a_subcommand_prints_that_subcommand_s_usage(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["compare", "relu", "--bogus", "3"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: activations compare [-h]")
+    assert err.endswith("activations compare: error: unrecognized arguments: --bogus 3\n")
+
+
+def _entry_point_that_fails(monkeypatch, tmp_path, name="no_such_activation"):
+    from importlib.metadata import distributions
+
+    info = tmp_path / "broken_dist-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-dist\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(f"[activations]\n{name} = activations_missing_module_xyz\n")
+    (dist,) = [d for d in distributions(path=[str(tmp_path)]) if d.metadata["Name"] == "broken-dist"]
+    eps = list(dist.entry_points.select(group="activations"))
+    registry = activations.Registry(entry_points=eps)
+    monkeypatch.setattr(activations._registry, "_default", registry)
+    return registry
+
+
+@pytest.mark.filterwarnings("default::UserWarning")  # as outside the test suite: shown, not raised
+def test_a_plugin_that_fails_to_load_is_one_warning_line(capsys, monkeypatch, tmp_path):
+    _entry_point_that_fails(monkeypatch, tmp_path)
+    code, out, err = run(capsys, "info", "relu")
+    assert (code, out.splitlines()[0]) == (0, "relu: Rectified linear unit: max(x, 0).")
+    assert err == (
+        "activations: warning: plugin 'no_such_activation' from broken-dist failed to load: "
+        "ModuleNotFoundError: No module named 'activations_missing_module_xyz'\n"
+    )
+
+
+@pytest.mark.filterwarnings("default::UserWarning")
+def test_an_unknown_name_keeps_the_hint_that_a_failed_plugin_may_provide_it(capsys, monkeypatch, tmp_path):
+    _entry_point_that_fails(monkeypatch, tmp_path)
+    code, out, err = run(capsys, "info", "no_such_activation")
+    assert (code, out) == (2, "")
+    lines = err.splitlines()
+    assert lines[1] == "activations: error: unknown activation 'no_such_activation'"
+    assert lines[2] == (
+        "activations: note: the plugin 'no_such_activation (broken-dist)' that may provide it failed: "
+        "ModuleNotFoundError: No module named 'activations_missing_module_xyz'"
+    )
+    assert len(lines) == 3
+
+
+def test_info_shows_the_learnable_parameters(capsys):
+    code, out, _ = run(capsys, "info", "prelu")
+    assert (code, "  learnable:   weight" in out.splitlines()) == (0, True)
+    code, out, _ = run(capsys, "info", "prelu", "--json")
+    assert (code, json.loads(out)["learnable"]) == (0, ["weight"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -93,7 +94,7 @@ def test_all_checks_every_registered_activation(capsys):
         (["check"], "activations: error: name at least one activation, or pass --all"),
         (["check", "relu", "--all"], "activations: error: give either NAME... or --all, not both"),
         (["check", "relu", "--check", "check_typo"],
-         "activations: error: unknown check 'check_typo'; the checks are: " + ", ".join(CHECKS)),
+         f"activations: error: unknown check 'check_typo'; the checks are: {', '.join(CHECKS)}, or none"),
         (["check", "leaky_relu(slope=2)"],
          "activations: error: leaky_relu() got an unknown parameter 'slope'; accepted: negative_slope=0.01"),
     ],
@@ -103,3 +104,49 @@ def test_user_errors_exit_2_with_one_line(capsys, argv, message):
     out, err = capsys.readouterr()
     assert out == ""
     assert err.splitlines() == [message]
+
+
+class Noisy(activations.BaseActivation):
+    """tanh, whose plugin warns when it is built and on every forward call."""
+
+    name = "cli_noisy"
+    properties = activations.get("tanh").properties
+
+    def __init__(self) -> None:
+        import warnings
+
+        warnings.warn("noisy was built", UserWarning, stacklevel=2)
+
+    def forward(self, x, /, *, out=None):
+        import warnings
+
+        warnings.warn("noisy forward", UserWarning, stacklevel=2)
+        return np.tanh(x, out=out)
+
+    def derivative(self, x, /, *, out=None):
+        t = np.tanh(x)
+        return np.subtract(1, t * t, out=out)
+
+
+@pytest.fixture
+def noisy():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the registration builds one, and it warns
+        registration = activations.registered(Noisy, name="cli_noisy")
+        registration.__enter__()
+    yield
+    registration.__exit__(None, None, None)
+
+
+@pytest.mark.usefixtures("noisy")
+def test_check_reports_a_plugin_s_warnings_instead_of_printing_them(capsys):
+    code = main(["check", "cli_noisy", "--check", "check_contract"])
+    out, err = capsys.readouterr()
+    assert (code, err) == (1, "")  # a warning from forward fails the check, and says so
+    assert "warned: UserWarning: noisy was built" in out
+    assert "forward() emitted UserWarning 'noisy forward'" in out
+    code = main(["check", "cli_noisy", "--check", "check_contract", "--json"])
+    out, err = capsys.readouterr()
+    assert (code, err) == (1, "")
+    (row,) = json.loads(out)["activations"]
+    assert "UserWarning: noisy was built" in row["warnings"]

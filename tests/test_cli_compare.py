@@ -189,6 +189,33 @@ def test_an_unwritable_figure_is_a_one_line_error(capsys, tmp_path, command):
     assert err == f"activations: error: cannot write the figure {where}\n"
 
 
+@pytest.mark.parametrize(("suffix", "magic"), [(".svg", b"<?xml"), (".pdf", b"%PDF"), (".PNG", b"\x89PNG")])
+def test_plot_writes_the_format_the_extension_names(capsys, tmp_path, suffix, magic):
+    target = tmp_path / f"curves{suffix}"
+    code, _, err = run(capsys, "plot", "relu", "-o", str(target))
+    assert (code, err) == (0, f"wrote {target}\n")
+    assert target.read_bytes().startswith(magic)
+
+
+@pytest.mark.parametrize("command", ["compare", "plot"])
+@pytest.mark.parametrize("name", ["curves.docx", "curves"])
+def test_an_extension_matplotlib_cannot_write_is_a_usage_error(capsys, tmp_path, command, name):
+    target = tmp_path / name
+    argv = (
+        ["compare", "relu", "--plot", str(target)]
+        if command == "compare"
+        else ["plot", "relu", "-o", str(target)]
+    )
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"activations: error: cannot write a figure to {str(target)!r}: matplotlib writes ")
+    assert "pdf, " in err
+    assert "png, " in err
+    assert "svg, " in err
+    assert len(err.splitlines()) == 1
+    assert not target.exists()
+
+
 def test_plot_needs_an_output_file(capsys):
     with pytest.raises(SystemExit) as info:
         main(["plot", "relu"])

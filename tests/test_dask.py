@@ -18,8 +18,8 @@ from accuracy_tools import CASES
 
 import activations
 from activations import _bound, analysis
-from activations._dask import check_scheduler, is_dask_array, run_tasks
-from activations._report import SEED_COLUMNS
+from activations.analysis._report import SEED_COLUMNS
+from activations.backends.dask import check_scheduler, is_dask_array, run_tasks
 from activations.cli import main
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -181,10 +181,10 @@ def test_out_with_a_dask_input_is_a_type_error(method):
 
 
 def test_the_ndarray_fast_path_never_looks_for_dask(monkeypatch):
-    def fail(value):
+    def fail(*values):
         raise AssertionError("the dask check ran")
 
-    monkeypatch.setattr(_bound, "is_dask_array", fail)
+    monkeypatch.setattr(_bound, "find_backend", fail)
     relu = activations.get("relu")
     for dtype in (np.float32, np.float64):
         x = np.linspace(-1, 1, 8, dtype=dtype)
@@ -503,13 +503,25 @@ def test_the_benchmark_without_dask_names_the_extra():
     assert done.stderr == f"dask_sparsity.py: error: benchmarks/dask_sparsity.py {MISSING}\n"
 
 
-def test_the_dispatch_benchmark_finds_the_hook_and_times_both_paths():
+def test_the_dispatch_benchmark_times_the_lookup_against_the_call():
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "dask_dispatch.py"), "--quick", "--json"],
+        [sys.executable, str(ROOT / "benchmarks" / "backend_dispatch.py"), "--quick", "--json"],
         capture_output=True,
         text=True,
         check=True,
     )
     calls = json.loads(done.stdout)["calls"]
     assert {c["call"].split(":")[0] for c in calls} == {"fast", "slow"}
-    assert all(c["with_ns"] > 0 and c["without_ns"] > 0 for c in calls)
+    assert all(c["call_ns"] > 0 and c["lookup_ns"] > 0 and c["share"] > 0 for c in calls)
+
+
+def test_parameter_gradients_of_a_dask_array_are_lazy_sums():
+    softplus = activations.get("softplus(beta=2.0)")
+    x_np = np.random.default_rng(5).standard_normal(1000)
+    g_np = np.random.default_rng(6).standard_normal(1000)
+    lazy = softplus.parameter_backward(da.from_array(x_np, chunks=300), g_np)
+    assert set(lazy) == {"beta"}
+    assert is_dask_array(lazy["beta"])
+    assert float(lazy["beta"].compute()) == pytest.approx(
+        softplus.parameter_backward(x_np, g_np)["beta"], rel=1e-12
+    )

@@ -5,7 +5,7 @@ import importlib.resources
 
 import numpy as np
 
-from activations._digits import TEST_SIZE, load_digits, split_digits
+from activations.analysis._digits import TEST_SIZE, load_digits, split_digits
 
 
 def test_the_data_file_has_1797_images_of_64_pixels_in_0_to_16_and_labels_0_to_9():
@@ -23,7 +23,7 @@ def test_the_data_file_has_1797_images_of_64_pixels_in_0_to_16_and_labels_0_to_9
 
 
 def test_the_file_is_read_as_plain_csv_with_numpy():
-    data = importlib.resources.files("activations") / "data" / "digits.csv.gz"
+    data = importlib.resources.files("activations.analysis") / "data" / "digits.csv.gz"
     with data.open("rb") as raw, gzip.open(raw, "rt", encoding="ascii") as text:
         rows = text.read().splitlines()
     assert len(rows) == 1797
@@ -31,7 +31,7 @@ def test_the_file_is_read_as_plain_csv_with_numpy():
 
 
 def test_the_licence_and_attribution_ship_next_to_the_data():
-    text = (importlib.resources.files("activations") / "data" / "DIGITS-LICENSE.txt").read_text(
+    text = (importlib.resources.files("activations.analysis") / "data" / "DIGITS-LICENSE.txt").read_text(
         encoding="utf-8"
     )
     assert "Alpaydin" in text

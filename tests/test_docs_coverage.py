@@ -9,6 +9,7 @@ renders a complete entry for every item; the API page is written by hand, so
 every public name must be listed on it.
 """
 
+import ast
 import importlib.util
 import inspect
 import pathlib
@@ -18,11 +19,23 @@ import pytest
 
 import activations
 import activations.analysis
+import activations.bench
 import activations.cli
+import activations.numerics
 import activations.testing
 from activations._hooks import ActivationsSpec
 
 DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs"
+
+
+def _all_of(module):
+    """A module's ``__all__``, read from its source: the framework adapters import PyTorch or JAX."""
+    tree = ast.parse(pathlib.Path(importlib.util.find_spec(module).origin).read_text())
+    (value,) = [n.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "__all__"]
+    return ast.literal_eval(value)
+
+
+ADAPTERS = {"activations.torch": _all_of("activations.torch"), "activations.jax": _all_of("activations.jax")}
 
 
 def _load_generator():
@@ -78,8 +91,11 @@ def test_every_bundled_activation_has_a_complete_catalogue_entry(name):
     assert "Declared properties" in entry
     assert f"activations.get({name!r})" in entry  # the plot of f and f'
     assert ".. plot::" in entry
-    for parameter in activations.describe(name).parameters:
-        assert f"``{parameter}``" in entry
+    info = activations.describe(name)
+    for parameter, value in info.parameters.items():
+        line = next(line for line in entry.splitlines() if line.startswith(f"* ``{parameter}`` = "))
+        assert line.startswith(f"* ``{parameter}`` = ``{value!r}``")
+        assert line.endswith("(*learnable*)") == (parameter in info.learnable), line
     for alias in activations.describe(name).aliases:
         assert f"``{alias}``" in entry
     for kink in activations.describe(name).properties.kinks:
@@ -116,7 +132,7 @@ def test_a_docstring_without_a_formula_fails_the_catalogue():
             ValueError, match=r"NoFormula \(no_formula\): the docstring has no '.. math::' formula"
         ),
     ):
-        generator.activation_rst("no_formula")
+        generator.activation_rst("no_formula", registry=activations.default_registry())
 
 
 @pytest.mark.parametrize("hook", [n for n in vars(ActivationsSpec) if not n.startswith("_")])
@@ -155,9 +171,15 @@ def test_cli_reference_covers_every_subcommand_of_the_parser():
         *(("activations.testing", n) for n in activations.testing.__all__),
         *(("activations.analysis", n) for n in activations.analysis.__all__),
         *(("activations.cli", n) for n in activations.cli.__all__),
+        *(("activations.numerics", n) for n in activations.numerics.__all__),
+        *(("activations.bench", n) for n in activations.bench.__all__),
+        *((module, n) for module, names in ADAPTERS.items() for n in names),
     ],
 )
 def test_every_public_name_is_in_the_api_reference(module, name):
+    if (module, name) == ("activations.numerics", "clip"):  # a ufunc: autodoc cannot read its signature
+        assert "``activations.numerics.clip`` is NumPy's clip ufunc" in (DOCS / "api.rst").read_text()
+        return
     assert (module, name) in _autosummary_entries(DOCS / "api.rst"), f"{module}.{name} is not on docs/api.rst"
 
 
@@ -167,6 +189,9 @@ def test_api_reference_lists_no_name_that_is_not_public():
         "activations.testing": set(activations.testing.__all__),
         "activations.analysis": set(activations.analysis.__all__),
         "activations.cli": set(activations.cli.__all__),
+        "activations.numerics": set(activations.numerics.__all__),
+        "activations.bench": set(activations.bench.__all__),
+        **{module: set(names) for module, names in ADAPTERS.items()},
     }
     listed = _autosummary_entries(DOCS / "api.rst")
     assert listed
@@ -209,3 +234,20 @@ PUBLIC_MODULES = {
 )
 def test_every_public_class_and_function_has_a_docstring_for_the_api_page(module, name):
     assert inspect.getdoc(getattr(PUBLIC_MODULES[module], name)), f"{module}.{name} has no docstring"
+
+
+def test_the_claims_page_renders_every_verdict_and_every_rule():
+    from activations import bench
+    from activations.analysis import CLAIMS, fact_check
+
+    report = fact_check(["relu", "tanh"], epochs=1, timing=bench.QUICK)
+    text = generator.claims_rst(report, "/generated/figures/claims.png")
+    rows = [line for line in text.splitlines() if line.startswith("   * - ")]
+    assert rows[0] == "   * - claim"
+    assert rows[1:] == [f"   * - {i}\\. {v.claim}" for i, v in enumerate(report.verdicts, start=1)]
+    for v in report.verdicts:
+        assert f"     - **{v.verdict}**\n     - {v.reason}" in text
+    for claim in CLAIMS:
+        assert claim.rule in text
+    assert ".. figure:: /generated/figures/claims.png" in text
+    assert "claims" in generator.GENERATED_PAGES

@@ -47,6 +47,52 @@ def test_derivatives_match_numerical_differentiation(case: Case):
             assert _close(d2f(x), mpmath.diff(df, x), mpf(10) ** -40, mpf(10) ** -70), (case.spec, "f''", x)
 
 
+def _gradient_cases() -> list[Any]:
+    return [
+        pytest.param(c, name, id=f"{c.spec}-{name}")
+        for c in CASES
+        for name in c.reference().reference.gradients
+    ]
+
+
+@pytest.mark.parametrize(("case", "name"), _gradient_cases())
+def test_parameter_gradients_match_numerical_differentiation_in_the_parameter(case: Case, name: str):
+    """df/dtheta against d/dtheta of f itself (mpmath.diff in theta), and its x-derivative against d/dx."""
+    ref = case.reference()
+    f = ref.reference.f
+    dtheta, dtheta_dx = ref.reference.gradients[name]
+    with mpmath.workdps(80):
+        for x in [*_away_from_kinks(case), mpf("-700.5"), mpf("-1e-9"), mpf("1e-9")]:
+
+            def f_of_theta(theta: Any, x: Any = x) -> Any:
+                return f(x, {**ref.params, name: theta})
+
+            theta = ref.params[name]
+            assert _close(
+                dtheta(x, ref.params), mpmath.diff(f_of_theta, theta), mpf(10) ** -30, mpf(10) ** -70
+            ), (
+                case.spec,
+                name,
+                x,
+            )
+            if x in (mpf("-700.5"),):
+                continue  # numerical differentiation in x at -700 is fine too, but needs no second check
+            assert _close(
+                dtheta_dx(x, ref.params),
+                mpmath.diff(lambda t: dtheta(t, ref.params), x),
+                mpf(10) ** -30,
+                mpf(10) ** -70,
+            ), (case.spec, name, "d/dx", x)
+
+
+def test_every_learnable_parameter_has_a_reference_gradient():
+    import activations
+
+    for name in REFERENCES:
+        act = activations.get(name)
+        assert set(act.learnable) == set(REFERENCES[name].gradients), name
+
+
 # Independent formulas: (spec, which, formula) with the textbook expression at 80 digits.
 def _sig(z: Any) -> Any:
     return (1 + mpmath.tanh(z / 2)) / 2
@@ -159,7 +205,7 @@ def test_tiny_arguments_do_not_cancel():
 
 # The kink conventions of the brief: (spec, x, f'(x)).
 KINKS = [
-    ("relu", 0, 0), ("leaky_relu", 0, 0.01), ("leaky_relu(negative_slope=0.2)", 0, 0.2),
+    ("relu", 0, 0), ("leaky_relu", 0, 0.01), ("leaky_relu(negative_slope=0.2)", 0, 0.2), ("prelu", 0, 0.25),
     ("relu6", 0, 0), ("relu6", 6, 0), ("threshold", 0, 0), ("threshold(threshold=1.0, value=-1.0)", 1, 0),
     ("rrelu", 0, (1 / 8 + 1 / 3) / 2), ("elu", 0, 1), ("elu(alpha=0.5)", 0, 0.5),
     ("selu", 0, "1.7580993408473768599402175208123"), ("celu", 0, 1), ("celu(alpha=2.0)", 0, 1),
@@ -189,7 +235,8 @@ def test_every_reference_has_its_kink_conventions_tested():
 # Limits at +-inf, evaluated at the surrogate +-2**1100 and rounded to float64:
 # (name, f(-inf), f(inf), f'(-inf), f'(inf)).
 LIMITS = [
-    ("relu", 0, "inf", 0, 1), ("leaky_relu", "-inf", "inf", 0.01, 1), ("relu6", 0, 6, 0, 0),
+    ("relu", 0, "inf", 0, 1), ("leaky_relu", "-inf", "inf", 0.01, 1), ("prelu", "-inf", "inf", 0.25, 1),
+    ("relu6", 0, 6, 0, 0),
     ("threshold", 0, "inf", 0, 1), ("elu", -1, "inf", 0, 1), ("celu", -1, "inf", 0, 1),
     ("selu", "-1.7580993408473768599", "inf", 0, SCALE), ("gelu", 0, "inf", 0, 1), ("silu", 0, "inf", 0, 1),
     ("hard_sigmoid", 0, 1, 0, 0), ("hard_swish", 0, "inf", 0, 1), ("mish", 0, "inf", 0, 1),

@@ -382,3 +382,41 @@ def test_concurrent_first_lookups_load_once():
         t.join()
     assert len(set(results)) == 1
     assert len(reg.list_plugins()) == len(activations.DEFAULT_PLUGINS)
+
+
+def test_describe_a_spec_gives_the_properties_of_those_parameter_values(reg):
+    info = reg.describe("leaky_relu(negative_slope=0)")
+    assert info.name == "leaky_relu"
+    assert info.parameters == {"negative_slope": 0.0}
+    assert info.properties == reg.get("leaky_relu(negative_slope=0)").properties
+    assert info.properties.sparse
+    assert not reg.describe("leaky_relu").properties.sparse
+    assert reg.describe({"name": "Leaky-ReLU", "negative_slope": 0.0}) == info
+
+
+def test_learnable_parameters_are_declared_checked_and_described(reg):
+    assert reg.describe("prelu").learnable == ("weight",)
+    assert "  learnable:   weight" in str(reg.describe("prelu")).splitlines()
+    assert reg.describe("relu").learnable == ()
+    assert "learnable" not in str(reg.describe("relu"))
+
+    class Slope(type(reg.get("leaky_relu").plugin)):
+        name = "bad_learnable"
+        learnable = ("slope",)
+
+    with pytest.raises(InvalidActivationError) as info:
+        reg.register(Slope, name="bad_learnable")
+    assert str(info.value) == (
+        f"plugin {__name__!r}: 'bad_learnable' declares 'slope' learnable, but it is not a parameter of its "
+        "constructor; the parameters are: negative_slope"
+    )
+
+    class Kind(type(reg.get("hard_sigmoid").plugin)):
+        name = "bad_learnable_kind"
+        learnable = ("kind",)
+
+        def parameter_backward(self, x, grad_output, /, *, output=None):
+            return {"kind": 0.0}
+
+    with pytest.raises(InvalidActivationError, match=r"its default 'relu6' is not a real number"):
+        reg.register(Kind, name="bad_learnable_kind")

@@ -119,3 +119,21 @@ def test_mutable_values_are_parsed_afresh_each_time():
     first = parse_spec("x(values=[1, 2])")
     first[1]["values"].append(3)
     assert parse_spec("x(values=[1, 2])") == ("x", {"values": [1, 2]})
+
+
+def test_a_bare_name_as_a_value_is_refused_with_what_is_allowed():
+    with pytest.raises(InvalidSpecError) as info:
+        parse_spec("relu(x=foo)")
+    assert str(info.value) == (
+        "spec 'relu(x=foo)': the value of 'x' must be a literal "
+        "(number, string, True/False/None, or a tuple/list of them), got 'foo'"
+    )
+    assert info.value.spec == "relu(x=foo)"
+
+
+def test_a_keyword_given_twice_is_refused_as_python_refuses_it():
+    spec = "leaky_relu(negative_slope=0.2, negative_slope=0.3)"
+    with pytest.raises(InvalidSpecError) as info:
+        parse_spec(spec)
+    assert str(info.value) == f"spec {spec!r}: the parameter 'negative_slope' is given twice"
+    assert info.value.spec == spec

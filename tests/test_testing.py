@@ -31,6 +31,7 @@ from activations.testing import (
     check_backward_finite_differences,
     check_backward_matches_derivative,
     check_kinks,
+    check_parameter_gradients,
     check_smoothness,
     parametrize_with_checks,
 )
@@ -86,6 +87,16 @@ class GoodLeaky(BaseActivation):
     def derivative(self, x, /, *, out=None):
         d = np.where(x > 0, 1.0, self.slope).astype(x.dtype)
         return _fill(out, np.where(np.isnan(x), x, d))
+
+
+class GoodLearnedLeaky(GoodLeaky):
+    """GoodLeaky whose slope is learned: df/dslope = min(x, 0)."""
+
+    name = "kit_learned_leaky"
+    learnable = ("slope",)
+
+    def parameter_backward(self, x, grad_output, /, *, output=None):
+        return {"slope": np.sum(grad_output * np.minimum(x, 0.0))}
 
 
 class GoodSiLU(BaseActivation):
@@ -198,6 +209,11 @@ def _wrong_derivative(self, x, /, *, out=None):
     return _fill(out, _expit(x))  # sigmoid instead of sigmoid'
 
 
+def _slightly_wrong_derivative(self, x, /, *, out=None):
+    e = np.exp(-np.abs(x))
+    return _fill(out, (1.01 * e / (1 + e) ** 2).astype(x.dtype))  # sigmoid', 1 % too large
+
+
 def _wrong_backward(self, x, grad_output, /, *, output=None, out=None):
     return _fill(out, (2 * grad_output * self.derivative(x)).astype(x.dtype))
 
@@ -248,9 +264,35 @@ class _NoRoundTrip(GoodLeaky):
         return {"name": self.name}
 
 
+def _slope_1pc_too_large(self, x, grad_output, /, *, output=None):
+    return {"slope": 1.01 * np.sum(grad_output * np.minimum(x, 0.0))}
+
+
+def _slope_missing(self, x, grad_output, /, *, output=None):
+    return {}
+
+
+def _slope_from_the_wrong_side(self, x, grad_output, /, *, output=None):
+    return {"slope": np.sum(grad_output * np.maximum(x, 0.0))}
+
+
 BROKEN = {
+    "parameter gradient 1 % too large": (
+        variant(GoodLearnedLeaky, "kit_slope_1pc", parameter_backward=_slope_1pc_too_large),
+        {"check_parameter_gradients"},
+    ),
+    "parameter gradient missing": (
+        variant(GoodLearnedLeaky, "kit_slope_missing", parameter_backward=_slope_missing),
+        {"check_parameter_gradients"},
+    ),
+    "parameter gradient of the wrong side": (
+        variant(GoodLearnedLeaky, "kit_slope_side", parameter_backward=_slope_from_the_wrong_side),
+        {"check_parameter_gradients"},
+    ),
     "wrong derivative": (variant(GoodSigmoid, "kit_bad_deriv", derivative=_wrong_derivative),
                          {"check_backward_finite_differences", "check_saturating"}),
+    "derivative 1 % too large": (variant(GoodSigmoid, "kit_1pc", derivative=_slightly_wrong_derivative),
+                                 {"check_backward_finite_differences"}),
     "wrong backward": (variant(GoodSigmoid, "kit_bad_backward", backward=_wrong_backward),
                        {"check_backward_finite_differences", "check_backward_matches_derivative"}),
     "backward from output loses the tail": (
@@ -344,6 +386,26 @@ def test_smoothness_message_names_the_jump_of_f_second():
         "check_smoothness(kit_smooth): declared smoothness=inf, but f' is continuous and "
         "f'' jumps near x = 0 (from 1.99999 to -1.99999) (so smoothness = 1)"
     )
+
+
+def test_a_wrong_parameter_gradient_message_names_the_parameter_and_the_input():
+    with registered(BROKEN["parameter gradient 1 % too large"][0]), pytest.raises(AssertionError) as info:
+        check_parameter_gradients("kit_slope_1pc")
+    message = str(info.value)
+    assert message.startswith(
+        "check_parameter_gradients(kit_slope_1pc(slope=0.1)): the gradient in slope (slope = 0.1) disagrees "
+        "with finite differences of forward in slope (float64) beyond the step's truncation and rounding "
+        "error: x = "
+    )
+    with registered(BROKEN["parameter gradient missing"][0]), pytest.raises(AssertionError) as info:
+        check_parameter_gradients("kit_slope_missing")
+    assert "it must give a sum for each learnable parameter: slope" in str(info.value)
+
+
+def test_a_learned_parameter_passes_and_nothing_learnable_must_give_nothing():
+    with registered(GoodLearnedLeaky):
+        check_parameter_gradients("kit_learned_leaky")
+    check_parameter_gradients("tanh")
 
 
 def test_wrong_derivative_message_names_input_and_values():
@@ -578,6 +640,53 @@ def test_plugin_reports_the_check_message(pytester):
     result.stdout.fnmatch_lines(
         ["check_zero_centered(bad_sigmoid): declared zero_centered=True, but f(0) = 0.5*"]
     )
+
+
+def test_plugin_runs_the_kit_on_every_registered_activation_with_all(pytester):
+    pytester.makepyfile("def test_one():\n    assert True\n")
+    result = pytester.runpytest_subprocess("-q", "--activations-check=all", "-k", "check_contract")
+    n = len(activations.names())
+    result.assert_outcomes(passed=n, deselected=1 + (len(CHECKS) - 1) * n)
+    listing = pytester.runpytest_subprocess("-q", "--co", "--activations-check=all")
+    ids = [line for line in listing.stdout.lines if line.startswith("activations-check::")]
+    assert len(ids) == n * len(CHECKS)
+    assert "activations-check::relu-check_contract" in ids
+    assert "activations-check::bent_identity-check_kinks" in ids  # third-party plugins too
+
+
+BAD_SIGMOID = '''
+import math
+import activations
+from activations.testing import check_activation, parametrize_with_checks
+
+class Bad(activations.BaseActivation):
+    """Claims zero-centred."""
+    name = "tb_bad_sigmoid"
+    properties = activations.Properties(output_range=(0.0, 1.0), monotonic=True,
+        zero_centered=True, sparse=False, smoothness=math.inf, saturating="both")
+    def forward(self, x, /, *, out=None):
+        return activations.get("sigmoid").plugin.forward(x, out=out)
+    def derivative(self, x, /, *, out=None):
+        return activations.get("sigmoid").plugin.derivative(x, out=out)
+
+activations.register(Bad, name="tb_bad_sigmoid")
+
+@parametrize_with_checks(["tb_bad_sigmoid"], checks=["check_zero_centered"])
+def test_conformance(activation, check):
+    check(activation)
+
+def test_whole_kit():
+    check_activation("tb_bad_sigmoid", checks=["check_zero_centered"])
+'''
+
+
+def test_a_failed_check_shows_the_user_s_frames_not_the_kit_s(pytester):
+    pytester.makepyfile(test_bad=BAD_SIGMOID)
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider", "--tb=long")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*check(activation)*", "*check_activation(*tb_bad_sigmoid*"])
+    for kit in ("_harness.py", "_runner.py", "_property_checks.py"):
+        result.stdout.no_fnmatch_line(f"*{kit}*")
 
 
 # -- the plugin authors' guide: its pytest examples run ------------------------------

@@ -8,22 +8,34 @@ none of it can drift from the code:
   ``.. math::``, conventions, other frameworks' defaults) and the numbers the
   activation itself computes (the derivative at each kink), with a plot of
   f and f' drawn by matplotlib's ``plot`` directive;
-* ``.. activations-comparison:: relu sigmoid tanh`` the table and the figure
-  of `activations.analysis.compare`, i.e. of ``activations compare``;
+* ``.. activations-comparison:: relu sigmoid tanh`` the figure and the table
+  of `activations.analysis.compare`, i.e. of ``activations compare`` (each
+  comparison is measured once per build, however many pages show it);
+* ``.. activations-claims:: relu sigmoid tanh`` the verdict table, the rules
+  and the figure of `activations.analysis.fact_check`, i.e. of
+  ``activations claims``;
 * ``.. activations-cli::`` the reference of every subcommand, from
   `activations.cli.build_parser`.
 
-The text generators (`catalogue_rst`, `comparison_rst`, `cli_rst`) are plain
-functions returning reStructuredText, so tests can call them without Sphinx.
+The text generators (`catalogue_rst`, `comparison_rst`, `claims_rst`,
+`cli_rst`) are plain functions returning reStructuredText, so tests can call
+them without Sphinx.
+
+The catalogue and the comparisons come from `docs_registry`, which holds the
+bundled plugins only: whatever else is installed where the docs are built
+never reaches a page, so two builds of one commit give the same pages.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
+import html
 import inspect
 import math
 import os
+import posixpath
 import re
 import shutil
 import textwrap
@@ -36,7 +48,7 @@ import activations
 
 DISTRIBUTION = "pluggable-activations"
 #: The pages whose content the directives below generate.
-GENERATED_PAGES = ("catalogue", "choosing", "cli")
+GENERATED_PAGES = ("catalogue", "choosing", "claims", "cli", "index")
 
 _PROPERTY_LABELS = (
     ("output_range", "output range"),
@@ -84,9 +96,16 @@ def escape_bars(text: str) -> str:
     return "\n".join(out)
 
 
+@functools.cache
+def docs_registry() -> activations.Registry:
+    """The registry the generated pages read: the bundled plugins, and no installed entry point."""
+    return activations.Registry(entry_points=())
+
+
 def bundled_names() -> list[str]:
     """Canonical names of the activations this distribution ships (not third-party ones)."""
-    return [n for n in activations.names() if activations.describe(n).distribution == DISTRIBUTION]
+    registry = docs_registry()
+    return [n for n in registry.names() if registry.describe(n).distribution == DISTRIBUTION]
 
 
 def _number(value: float) -> str:
@@ -157,10 +176,11 @@ def _plot_code(spec: str) -> str:
     )
 
 
-def activation_rst(name: str) -> str:
-    """The catalogue entry of one registered activation, as reStructuredText."""
-    info = activations.describe(name)
-    act = activations.get(name)
+def activation_rst(name: str, registry: activations.Registry | None = None) -> str:
+    """The catalogue entry of one registered activation (of `docs_registry` by default), in reST."""
+    registry = docs_registry() if registry is None else registry
+    info = registry.describe(name)
+    act = registry.get(name)
     cls = type(act.plugin)
     description, examples = _docstring_parts(cls)
     if ".. math::" not in description:
@@ -178,8 +198,12 @@ def activation_rst(name: str) -> str:
         else:
             text = str(value)
         rows.append((label, text))
+    learnable = " (*learnable*)"
     params = (
-        "\n".join(f"* ``{k}`` = ``{v!r}``" for k, v in info.parameters.items())
+        "\n".join(
+            f"* ``{k}`` = ``{v!r}``{learnable if k in info.learnable else ''}"
+            for k, v in info.parameters.items()
+        )
         or "none: the activation has no parameters"
     )
     aliases = ", ".join(f"``{a}``" for a in info.aliases) or "none"
@@ -229,22 +253,66 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|") if text else "\\"
 
 
-def comparison_rst(report: Any, figure: str | None) -> str:
-    """The table of an `activations.analysis.Comparison`, its settings, and its figure."""
-    from activations._report import COLUMNS
+def comparison_rst(report: Any, figure: str | None, command: str = "", *, settings: bool = True) -> str:
+    """The figure of an `activations.analysis.Comparison`, its table and its settings.
 
+    The figure comes first (it is the result); the table scrolls inside its
+    own box, with its first column pinned (``docs/_static/activations.css``).
+    ``settings=False`` leaves out the list of settings (the figure's heading
+    has the main ones), for the front page and for a second comparison with
+    the same settings on one page.
+    What each column means is said once, on the page that explains the
+    comparison (the ``comparison-columns`` section of ``choosing.md``), not
+    under every table.
+    """
     markdown = report.to_markdown().splitlines()
     headers = [h.strip() for h in markdown[0].strip("|").split(" | ")]
-    out = [".. list-table::", "   :header-rows: 1", "   :class: activations-comparison", ""]
-    for row in [headers, *(a.cells() for a in report.activations)]:
+    out = []
+    if figure:
+        names = ", ".join(a.name for a in report.activations)
+        caption = f"The figure that ``{command} --plot FILE`` writes" if command else "The comparison figure"
+        out += [
+            f".. figure:: {figure}",
+            "   :width: 100%",
+            f"   :alt: f, f', output densities, gradient norms, accuracy and dead units of {names}",
+            "   :class: activations-comparison-figure",
+            "",
+            f"   {caption} (click it for the full size).",
+            "",
+        ]
+    out += [".. list-table::", "   :header-rows: 1", "   :class: activations-comparison", ""]
+    for row in [headers, *(a.cells(learned=report.settings.learn) for a in report.activations)]:
         out.append(f"   * - {_cell(row[0])}")
         out += [f"     - {_cell(c)}" for c in row[1:]]
-    settings_start = markdown.index("") + 1
-    columns_start = markdown.index("Columns:")
-    out += ["", "**" + markdown[settings_start] + "**", ""]
-    out += [f"* {line[2:]}" for line in markdown[settings_start + 1 : columns_start] if line.startswith("- ")]
-    out += ["", "**Columns**", ""]
-    out += [f"* **{headers[i]}**: {escape_bars(reading)}" for i, (_, reading) in enumerate(COLUMNS)]
+    columns = "what each column measures, and what it does not prove: :ref:`comparison-columns`."
+    if settings:
+        settings_start = markdown.index("") + 1
+        columns_start = markdown.index("Columns:")
+        out += ["", "**" + markdown[settings_start] + "**", ""]
+        lines = markdown[settings_start + 1 : columns_start]
+        out += [f"* {line[2:]}" for line in lines if line.startswith("- ")]
+        out += ["", columns[0].upper() + columns[1:]]
+    else:
+        which = f"of ``{command}`` " if command else ""
+        out += ["", f"The settings {which}are in the figure's heading; {columns}"]
+    return "\n".join(out)
+
+
+def claims_rst(report: Any, figure: str | None) -> str:
+    """The verdicts of an `activations.analysis.FactCheck`, the rule behind each, and its figure."""
+    from activations.analysis import CLAIMS
+
+    names = [m.name for m in report.measurements]
+    out = [".. list-table::", "   :header-rows: 1", "   :class: activations-claims", ""]
+    rows = [["claim", *names, "verdict", "why"]]
+    for i, v in enumerate(report.verdicts, start=1):  # "1\\." is not a list inside a cell
+        rows.append([f"{i}\\. {v.claim}", *v.evidence, f"**{v.verdict}**", v.reason])
+    for row in rows:
+        out.append(f"   * - {_cell(row[0])}")
+        out += [f"     - {_cell(c)}" for c in row[1:]]
+    out += ["", "**The rules** as the code applies them (claims 1-5: advantages, 6-10: disadvantages):", ""]
+    for i, claim in enumerate(CLAIMS, start=1):
+        out.append(f"{i}. **{claim.key}**: {escape_bars(claim.measured_by)}. *Verdict*: {claim.rule}.")
     if figure:
         out += ["", f".. figure:: {figure}", "   :width: 100%", "", "   The figure ``--plot FILE`` writes."]
     return "\n".join(out)
@@ -314,11 +382,94 @@ def _attribute_comment(attribute: str) -> list[str]:
 
     if attribute in _CONSTANTS:
         return [_CONSTANTS[attribute]]
-    for module in sorted(m for m in sys.modules if m.startswith("activations._")):
+    for module in sorted(m for m in sys.modules if m.startswith(("activations._", "activations.analysis._"))):
         comments = ModuleAnalyzer.for_module(module).find_attr_docs()
         if ("", attribute) in comments:
             return list(comments[("", attribute)])
     return []
+
+
+#: The comparisons measured in this build, by the name of their figure.
+_REPORTS: dict[str, Any] = {}
+
+
+def _shell_word(spec: str) -> str:
+    """``spec`` as a shell word: quoted where it holds parentheses."""
+    return f'"{spec}"' if set(spec) & set("()=, ") else spec
+
+
+def _measured(srcdir: Path, specs: tuple[str, ...], changes: tuple[tuple[str, Any], ...]) -> str:
+    """Measure a comparison and draw its figure, once per build; return the figure's file name."""
+    from activations.analysis import compare
+
+    key = hashlib.sha1(" ".join([*specs, str(changes)]).encode()).hexdigest()[:10]
+    name = f"compare-{key}.png"
+    if name not in _REPORTS:
+        report = compare(list(specs), registry=docs_registry(), **dict(changes))
+        target = srcdir / "generated" / "figures" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        report.plot(target)
+        _REPORTS[name] = report
+    return name
+
+
+def _link_figures_to_full_size(app: Any, doctree: Any, docname: str) -> None:
+    """Make every figure of a page a link to its image file, so that a click opens it at full size.
+
+    Sphinx links only images given a size (``html_scaled_image_link``); the
+    catalogue's plots and the gallery's figures are not. The link points at
+    the copy Sphinx (or sphinx-gallery) makes in ``_images/``. Figures are the
+    images of ``figure`` nodes (the figure and plot directives) and the
+    gallery's; a bare image (a gallery thumbnail) keeps its own behaviour.
+    """
+    from docutils import nodes
+    from sphinx.util.osutil import relative_uri
+
+    if app.builder.format != "html":
+        return
+    page = app.builder.get_target_uri(docname)
+    images = [n for n in doctree.findall(nodes.Element) if n.tagname in ("image", "imgsgnode")]
+    for node in images:
+        if isinstance(node.parent, nodes.reference):
+            continue
+        if node.tagname == "imgsgnode":
+            # sphinx-gallery's figure, copied to _images/ under its own name and written as raw
+            # HTML: a reference node may hold only an image, so the link is raw HTML too.
+            href = html.escape(relative_uri(page, f"_images/{posixpath.basename(node['uri'])}"))
+            index = node.parent.index(node)
+            node.parent.insert(index + 1, nodes.raw("", "</a>", format="html"))
+            node.parent.insert(index, nodes.raw("", f'<a class="full-size" href="{href}">', format="html"))
+            continue
+        if not isinstance(node.parent, nodes.figure):
+            continue  # a bare image: a gallery thumbnail (its card links to the example), an icon ...
+        source = node.get("candidates", {}).get("*", node["uri"])
+        if source not in app.env.images:
+            continue  # a remote image, or one Sphinx does not copy
+        refuri = relative_uri(page, f"_images/{app.env.images[source][1]}")
+        reference = nodes.reference("", "", internal=True, refuri=refuri, classes=["full-size"])
+        node.replace_self(reference)
+        reference.append(node)
+
+
+def _drop_empty_section_navigation(
+    app: Any, pagename: str, templatename: str, context: Any, doctree: Any
+) -> None:
+    """Leave out the "Section Navigation" sidebar where the page's section has no sub-pages.
+
+    pydata-sphinx-theme counts hidden toctrees (sphinx-gallery's, which its
+    pages need), so it shows the sidebar's heading over an empty list on every
+    page of a section without sub-pages, and on the front page.
+    """
+    root = app.config.root_doc
+    parents = {child: parent for parent, children in app.env.toctree_includes.items() for child in children}
+    section = pagename
+    while parents.get(section) not in (None, root):
+        section = parents[section]
+    if pagename == root or not app.env.toctree_includes.get(section):
+        navigation = {"sidebar-nav-bs", "sidebar-collapse"}
+        context["sidebars"] = [
+            s for s in context.get("sidebars", []) if s.removesuffix(".html") not in navigation
+        ]
 
 
 def setup(app: Any) -> dict[str, Any]:
@@ -344,19 +495,42 @@ def setup(app: Any) -> dict[str, Any]:
     class Comparison(_Generated):
         required_arguments = 1
         final_argument_whitespace = True
-        option_spec = {"epochs": directives.positive_int}  # noqa: RUF012  (docutils' API)
+        option_spec = {  # noqa: RUF012 (docutils' API)
+            "epochs": directives.positive_int,
+            "brief": directives.flag,
+            "learn": directives.flag,
+            "fixed": directives.unchanged_required,
+        }
 
         def run(self) -> list[Any]:
-            from activations.analysis import compare
+            specs = self.arguments[0].split()
+            changes: dict[str, Any] = {k: v for k, v in self.options.items() if k == "epochs"}
+            options = [f"--epochs {changes['epochs']}"] if "epochs" in changes else []
+            if "learn" in self.options:
+                changes["learn"] = True
+                changes["fixed"] = tuple(self.options.get("fixed", "").split())
+                options += ["--learn", *(f"--fixed {name}" for name in changes["fixed"])]
+            figure = _measured(Path(self.env.srcdir), tuple(specs), tuple(sorted(changes.items())))
+            command = " ".join(["activations compare", *(_shell_word(spec) for spec in specs), *options])
+            brief = "brief" in self.options
+            path = f"/generated/figures/{figure}"
+            text = comparison_rst(_REPORTS[figure], path, command, settings=not brief)
+            return self.render(text)
+
+    class Claims(_Generated):
+        required_arguments = 1
+        final_argument_whitespace = True
+
+        def run(self) -> list[Any]:
+            from activations.analysis import fact_check
 
             specs = self.arguments[0].split()
-            changes = {k: v for k, v in self.options.items() if k == "epochs"}
-            report = compare(specs, **changes)
-            key = hashlib.sha1(" ".join([*specs, str(changes)]).encode()).hexdigest()[:10]
-            target = Path(self.env.srcdir) / "generated" / "figures" / f"compare-{key}.png"
+            report = fact_check(specs, registry=docs_registry())
+            key = hashlib.sha1(" ".join(specs).encode()).hexdigest()[:10]
+            target = Path(self.env.srcdir) / "generated" / "figures" / f"claims-{key}.png"
             target.parent.mkdir(parents=True, exist_ok=True)
             report.plot(target)
-            return self.render(comparison_rst(report, f"/generated/figures/{target.name}"))
+            return self.render(claims_rst(report, f"/generated/figures/{target.name}"))
 
     class CommandLine(_Generated):
         def run(self) -> list[Any]:
@@ -367,7 +541,8 @@ def setup(app: Any) -> dict[str, Any]:
             # A public constant re-exported from a private module shows its type's docstring
             # (str's, tuple's): use its ``#:`` comment where it is defined instead.
             lines[:] = _attribute_comment(name.rpartition(".")[2])
-        lines[:] = escape_bars("\n".join(lines)).splitlines()
+        escaped = escape_bars("\n".join(lines)).splitlines()  # line for line, less the trailing blank ones
+        lines[:] = escaped + [""] * (len(lines) - len(escaped))  # which end the docstring's last block
 
     def always_regenerate(app: Any, env: Any, added: Any, changed: Any, removed: Any) -> list[str]:
         # Generated pages depend on the installed package, not on their source: re-read them on
@@ -377,7 +552,10 @@ def setup(app: Any) -> dict[str, Any]:
 
     app.connect("autodoc-process-docstring", process_docstring, priority=400)
     app.connect("env-get-outdated", always_regenerate)
+    app.connect("doctree-resolved", _link_figures_to_full_size)
+    app.connect("html-page-context", _drop_empty_section_navigation)
     app.add_directive("activations-catalogue", Catalogue)
     app.add_directive("activations-comparison", Comparison)
+    app.add_directive("activations-claims", Claims)
     app.add_directive("activations-cli", CommandLine)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

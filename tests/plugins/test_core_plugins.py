@@ -141,6 +141,12 @@ def test_leaky_relu_refuses_a_non_finite_slope():
     )
 
 
+def test_prelu_refuses_a_non_finite_weight_by_its_own_name():
+    with pytest.raises(activations.InvalidSpecError) as info:
+        activations.get("prelu", weight=float("inf"))
+    assert str(info.value) == "prelu(weight=inf): weight must be finite, got inf; accepted: weight=0.25"
+
+
 @pytest.mark.parametrize("name", ["relu", "leaky_relu", "sigmoid", "tanh"])
 def test_infinities_give_the_limits(name):
     act = activations.get(name)

@@ -25,8 +25,9 @@ class BentIdentity(BaseActivation):
 
     Smooth, monotonic (f' lies in (1/2, 3/2)), zero-centred, the identity to
     first order at 0, never saturating. ``sqrt(x^2 + 1) - 1`` cancels near 0
-    and ``x^2`` overflows for large x, so it is computed as
-    ``|x| * (|x| / (hypot(x, 1) + 1))``.
+    and ``x^2`` overflows for large x, so it is computed with ``hypot`` and,
+    for |x| < 1, as ``x^2 / (hypot(x, 1) + 1)``. Only ufuncs, ``np.clip`` with
+    positional bounds and ``np.copyto``: it runs on CuPy arrays unchanged.
 
     Examples
     --------
@@ -50,30 +51,29 @@ class BentIdentity(BaseActivation):
 
     def forward(self, x: Any, /, *, out: Any = None) -> Any:
         one, half = x.dtype.type(1), x.dtype.type(0.5)
-        # g = sqrt(x^2 + 1) - 1: hypot cannot overflow, but the subtraction cancels for
-        # |x| < 1, where g = x^2 / (sqrt(x^2 + 1) + 1) instead (on x clipped to [-1, 1]).
-        g = np.hypot(x, one)
+        # x clipped to the largest floats: g below stays finite, and adding x itself at the
+        # end gives the limits f(+-inf) = +-inf (at -inf, g + x would be inf - inf).
+        big = x.dtype.type(np.finfo(x.dtype).max)
+        c = np.clip(x, -big, big)
+        # g = sqrt(c^2 + 1) - 1: hypot cannot overflow, but the subtraction cancels for
+        # |c| < 1, where g = c^2 / (sqrt(c^2 + 1) + 1) instead (on c clipped to [-1, 1]).
+        g = np.hypot(c, one)
         np.subtract(g, one, out=g)
-        s = np.clip(x, -one, one)
+        s = np.clip(c, -one, one)
         small = np.multiply(s, s)
         np.divide(small, np.hypot(s, one) + one, out=small)
-        np.copyto(g, small, where=np.abs(x) < one)
+        np.copyto(g, small, where=np.abs(c) < one)
         np.multiply(g, half, out=g)
-        # f = g / 2 + x; at -inf that is inf - inf, so infinities (and NaN) are copied from x:
-        # the limits are f(+-inf) = +-inf.
-        if out is None:
-            out = x.copy()
-        else:
-            np.copyto(out, x)
         with np.errstate(over="ignore"):  # near the float maximum f ~ 1.5 x truly overflows
-            return np.add(g, x, out=out, where=np.isfinite(x))
+            return np.add(g, x, out=out)
 
     def derivative(self, x: Any, /, *, out: Any = None) -> Any:
-        finite = np.isfinite(x)
-        result = np.multiply(np.sign(x), x.dtype.type(0.5), out=out)  # the limits at +-inf; NaN stays
-        r = np.hypot(x, x.dtype.type(1))  # sqrt(x^2 + 1); 2 r could overflow, so halve after dividing
-        np.divide(x, r, out=r, where=finite)
-        np.multiply(r, x.dtype.type(0.5), out=result, where=finite)
+        # f' = 1 + x / (2 sqrt(x^2 + 1)), on x clipped to the largest floats: the limits
+        # f'(+-inf) = 1 +- 1/2 without inf / inf; hypot cannot overflow, and 2 hypot could.
+        big = x.dtype.type(np.finfo(x.dtype).max)
+        c = np.clip(x, -big, big)
+        result = np.divide(c, np.hypot(c, x.dtype.type(1)), out=out)
+        np.multiply(result, x.dtype.type(0.5), out=result)
         return np.add(result, x.dtype.type(1), out=result)
 
 
