@@ -2,7 +2,7 @@
 
 The compiled kernels are an accelerator, not a dependency: where no C compiler
 works, the build prints one message and installs the package without them, and
-the plugins use their NumPy formulas (``activations.plugins._compiled``).
+the plugins use their NumPy formulas (``activations.plugins.compiled``).
 
 Flags: ``-std=c11`` and ``-ffp-contract=off`` keep every floating-point
 operation a single IEEE operation (no FMA contraction), so all target clones,

@@ -29,7 +29,7 @@ import test_kernels_elementary as elem
 from accuracy_tools import evaluation
 
 import activations
-from activations.plugins import _compiled
+from activations.plugins import compiled
 
 
 def elementary_table() -> list[str]:
@@ -73,10 +73,10 @@ def activation_table() -> list[str]:
 
 
 def main() -> int:
-    _compiled.refresh()
-    if not _compiled.available():
-        raise SystemExit(f"the compiled kernels are not in use: {_compiled.status()}")
-    print(f"# {_compiled.status()}; activations {activations.__version__}")
+    compiled.refresh()
+    if compiled.ufuncs() is None:
+        raise SystemExit(f"the compiled kernels are not in use: {compiled.status()}")
+    print(f"# {compiled.status()}; activations {activations.__version__}")
     print()
     print("\n".join(elementary_table()))
     print()

@@ -22,7 +22,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from activations.plugins import _compiled
+from activations.plugins import compiled
 
 Array = np.ndarray[Any, Any]
 CHUNK = 1 << 21
@@ -77,9 +77,9 @@ def check_reference(name: str, samples: int = 2000) -> float:
 
 def sweep(name: str, step: int = 1) -> tuple[float, float, int]:
     """(largest error, its argument, inputs measured) over every ``step``-th float32 bit pattern."""
-    module = _compiled.ufuncs()
+    module = compiled.ufuncs()
     if module is None:
-        raise SystemExit(f"the compiled kernels are not available: {_compiled.status()}")
+        raise SystemExit(f"the compiled kernels are not available: {compiled.status()}")
     fn = getattr(module, f"_{name}")
     ref = _references()[name][0]
     worst, at, count = 0.0, float("nan"), 0
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", default=["exp", "expm1", "log1p", "erfc"])
     parser.add_argument("--step", type=int, default=1, help="every step-th bit pattern (default: all)")
     args = parser.parse_args(argv)
-    print(f"# kernels: {_compiled.status()}; every {args.step}. float32 bit pattern but NaN")
+    print(f"# kernels: {compiled.status()}; every {args.step}. float32 bit pattern but NaN")
     print("| function | inputs | max err (ulp) | at x | reference vs mpmath (ulp) | seconds |")
     print("|---|---:|---:|---:|---:|---:|")
     for name in args.names:

@@ -1,11 +1,16 @@
 """Speed of the compiled kernels against the plugins' NumPy formulas, PyTorch and the memory floors.
 
 One interleaved run per (activation, size, dtype), with the machinery of
-``activations._bench`` (medians of per-round ratios, never bare times): the
-compiled kernel's forward and backward (``out=`` calls), the bundled
-plugin's NumPy formula (the plugin object itself, as the dispatch would call
-it), PyTorch on one thread (``activations._bench_torch``), and the floors
-``np.copyto(o, x)`` (forward) and ``np.multiply(g, x, out=o)`` (backward).
+``activations.bench`` (medians of per-round ratios, never bare times): the
+compiled kernel's forward and backward (``out=`` calls), the bound
+activation computing with its plugin's NumPy formula (under
+``activations.plugins.compiled.numpy_formulas()``, i.e. what
+``ACTIVATIONS_PURE_NUMPY=1`` computes; entering the block costs about 1 us a
+call, under 1 % of any call timed here at 1e5), PyTorch on one thread, and
+the floors ``np.copyto(o, x)`` (forward) and ``np.multiply(g, x, out=o)``
+(backward). The column "x NumPy" is what decides
+``activations.plugins.compiled.NUMPY_FASTER``: the plugins keep their formula
+where the kernel is slower.
 
     python benchmarks/kernels.py                 # the table of issue 17's targets (about 5 minutes)
     python benchmarks/kernels.py --quick         # a few seconds: proves it runs
@@ -23,13 +28,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 import activations
-from activations import _bench, _bench_torch
-from activations.plugins import _compiled
+from activations import bench
+from activations.plugins import compiled
 
 #: (spec, parameters) of the transcendental kernels, held to PyTorch at 1e5.
 SMOOTH = [
@@ -54,9 +60,9 @@ FLOOR_TARGETS = {"forward": 1.05, "backward": 1.1}
 
 
 class KernelActivation:
-    """The compiled kernels of one activation, in the shape ``_bench.bench_activation`` times."""
+    """The compiled kernels of one activation, in the shape ``bench.bench_activation`` times."""
 
-    def __init__(self, act: Any, kernels: _compiled.Kernels) -> None:
+    def __init__(self, act: Any, kernels: compiled.Kernels) -> None:
         self.name = act.name
         self.config = act.config
         self._k = kernels
@@ -70,11 +76,19 @@ class KernelActivation:
         return self._k.backward(x, grad_output, out)
 
 
-def numpy_competitor(plugin: Any) -> _bench.Competitor:
-    """The plugin's NumPy formula, called as the dispatch would call it (the plugin object)."""
+def numpy_competitor(act: Any) -> bench.Competitor:
+    """The bound activation on its plugin's NumPy formula, as ``ACTIVATIONS_PURE_NUMPY=1`` computes."""
 
-    def build(x: Any, g: Any, y: Any, o: Any) -> tuple[_bench.Thunk, _bench.Thunk]:
-        return (lambda: plugin.forward(x, out=o)), (lambda: plugin.backward(x, g, out=o))
+    def build(x: Any, g: Any, y: Any, o: Any) -> tuple[Callable[[], object], Callable[[], object]]:
+        def forward() -> object:
+            with compiled.numpy_formulas():
+                return act.forward(x, out=o)
+
+        def backward() -> object:
+            with compiled.numpy_formulas():
+                return act.backward(x, g, out=o)
+
+        return forward, backward
 
     return build
 
@@ -93,12 +107,12 @@ def label(name: str, params: dict[str, Any]) -> str:
     return f"{name}({inner})" if inner else name
 
 
-def measure(args: argparse.Namespace) -> tuple[list[tuple[str, str, _bench.Row]], dict[str, Any]]:
-    settings = _bench.QUICK if args.quick else _bench.FULL
+def measure(args: argparse.Namespace) -> tuple[list[tuple[str, str, bench.Row]], dict[str, Any]]:
+    settings = bench.QUICK if args.quick else bench.FULL
     if args.rounds is not None:
-        settings = _bench.Settings(rounds=args.rounds, min_time=settings.min_time, clock=settings.clock)
+        settings = bench.Settings(rounds=args.rounds, min_time=settings.min_time, clock=settings.clock)
     dtypes = args.dtypes or ["float32", "float64"]
-    with_torch = _bench_torch.torch_available()
+    with_torch = bench.torch_available()
     plan = [(spec, TORCH_SIZE, "torch") for spec in SMOOTH] + [
         (spec, FLOOR_SIZE, "floor") for spec in PIECEWISE
     ]
@@ -108,11 +122,11 @@ def measure(args: argparse.Namespace) -> tuple[list[tuple[str, str, _bench.Row]]
     started = time.perf_counter()
     for (name, params), size, kind in plan:
         act = activations.get(name, **params)
-        kernels = _compiled.kernels(act.config)
+        kernels = compiled.kernels(act.config)
         if kernels is None:
-            raise SystemExit(f"no compiled kernel for {label(name, params)}: {_compiled.status()}")
-        competitors = {"numpy": numpy_competitor(act.plugin)}
-        if with_torch and (torch := _bench_torch.torch_competitor(act.config)) is not None:
+            raise SystemExit(f"no compiled kernel for {label(name, params)}: {compiled.status()}")
+        competitors = {"numpy": numpy_competitor(act)}
+        if with_torch and (torch := bench.torch_competitor(act.config)) is not None:
             competitors["torch"] = torch
         n = size // 100 if args.quick else size
         for dtype in dtypes:
@@ -120,7 +134,7 @@ def measure(args: argparse.Namespace) -> tuple[list[tuple[str, str, _bench.Row]]
                 f"{time.perf_counter() - started:6.1f} s  {label(name, params)} N={n} {dtype}",
                 file=sys.stderr,
             )
-            forward, backward = _bench.bench_activation(
+            forward, backward = bench.bench_activation(
                 KernelActivation(act, kernels),
                 size=n,
                 dtype=dtype,
@@ -128,14 +142,14 @@ def measure(args: argparse.Namespace) -> tuple[list[tuple[str, str, _bench.Row]]
                 competitors=competitors,
             )
             rows += [(label(name, params), kind, forward), (label(name, params), kind, backward)]
-    info = _bench.machine(extra=("torch", "pluggable-activations"))
-    info["target"] = _compiled.target()
+    info = bench.machine(extra=("torch", "pluggable-activations"))
+    info["target"] = compiled.target()
     info["seconds"] = round(time.perf_counter() - started, 1)
     info["rounds"] = settings.rounds
     return rows, info
 
 
-def misses(rows: list[tuple[str, str, _bench.Row]], quick: bool) -> list[str]:
+def misses(rows: list[tuple[str, str, bench.Row]], quick: bool) -> list[str]:
     out = []
     for spec, kind, r in rows:
         where = f"{spec} {r.direction} {r.dtype} N={r.size:.0e}"
@@ -149,7 +163,7 @@ def misses(rows: list[tuple[str, str, _bench.Row]], quick: bool) -> list[str]:
     return out
 
 
-def table(rows: list[tuple[str, str, _bench.Row]]) -> list[str]:
+def table(rows: list[tuple[str, str, bench.Row]]) -> list[str]:
     lines = [
         "| activation | dtype | pass | N | kernel ns/el | NumPy ns/el | PyTorch ns/el | floor ns/el "
         "| x NumPy | x PyTorch | x floor |",
@@ -181,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{info['rounds']} interleaved rounds, process CPU time, medians of per-round ratios; "
         f"{info['seconds']} s. x NumPy, x PyTorch: kernel / theirs (below 1: the kernel is faster)."
     )
-    print(_bench_torch.TORCH_NOTE)
+    print(bench.TORCH_NOTE)
     print()
     print("\n".join(table(rows)))
     found = misses(rows, args.quick)

@@ -94,7 +94,10 @@ def test_module_examples_run(module):
 def _docstrings(module):
     """The docstrings of a module's file: the module's, and those of every class and function in it."""
     _skip_without_frameworks(module)
-    tree = ast.parse(pathlib.Path(importlib.import_module(module).__file__).read_text())
+    path = pathlib.Path(importlib.import_module(module).__file__)
+    if path.suffix != ".py":  # a compiled extension (the kernels' ufuncs): its module docstring
+        return [importlib.import_module(module).__doc__ or ""]
+    tree = ast.parse(path.read_text())
     nodes = [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef | ast.FunctionDef))]
     return [ast.get_docstring(node) or "" for node in nodes]
 

@@ -337,7 +337,14 @@ static const char *ak_target(void)
 static struct PyModuleDef ak_module = {
     PyModuleDef_HEAD_INIT,
     "_ufuncs",
-    "The compiled kernels of the bundled activations, as NumPy ufuncs (see plugins/csrc).",
+    "The compiled kernels of the bundled activations, as NumPy ufuncs (see plugins/csrc).\n\n"
+    "The plugins call them through activations.plugins.compiled.kernel.\n\n"
+    "Examples\n"
+    "--------\n"
+    ">>> import numpy as np\n"
+    ">>> from activations.plugins import _ufuncs\n"
+    ">>> _ufuncs.sigmoid_backward(np.array([0.0, 40.0]), np.array([1.0, 1.0]))\n"
+    "array([2.50000000e-01, 4.24835426e-18])\n",
     -1,
     NULL,
     NULL,

@@ -29,7 +29,7 @@ import pytest
 from accuracy_tools import BACKWARD_BOUND, CASES, FORWARD_BOUND, Case, evaluation
 
 import activations
-from activations.plugins import _compiled
+from activations.plugins import compiled
 
 ufuncs = pytest.importorskip(
     "activations.plugins._ufuncs", reason="the compiled kernels were not built (no C compiler at install)"
@@ -45,22 +45,22 @@ SLACK = 1e-9
 def _compiled_path():
     """The kernels as the dispatch sees them (``ACTIVATIONS_PURE_NUMPY`` unset)."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.delenv(_compiled.ENVIRONMENT_VARIABLE, raising=False)
-        _compiled.refresh()
-        if not _compiled.available():
-            pytest.skip(f"the compiled kernels are not in use: {_compiled.status()}")
+        mp.delenv(compiled.ENVIRONMENT_VARIABLE, raising=False)
+        compiled.refresh()
+        if compiled.ufuncs() is None:
+            pytest.skip(f"the compiled kernels are not in use: {compiled.status()}")
         yield
-    _compiled.refresh()
+    compiled.refresh()
 
 
-def _kernels(case: Case) -> _compiled.Kernels:
-    k = _compiled.kernels(activations.get(case.name, **case.kwargs).config)
+def _kernels(case: Case) -> compiled.Kernels:
+    k = compiled.kernels(activations.get(case.name, **case.kwargs).config)
     assert k is not None
     return k
 
 
 def _has_kernel(case: Case) -> bool:
-    module = _compiled.ufuncs() or ufuncs
+    module = compiled.ufuncs() or ufuncs
     name = {"none": "gelu", "tanh": "gelu_tanh"}.get(case.kwargs.get("approximate", "none"), "-")
     return hasattr(module, f"{name if case.name == 'gelu' else case.name}_forward")
 
@@ -244,14 +244,14 @@ def test_float16_is_computed_in_float32_and_integers_in_float64():
 
 
 def test_the_numpy_path_can_be_forced(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv(_compiled.ENVIRONMENT_VARIABLE, "1")
-    _compiled.refresh()
+    monkeypatch.setenv(compiled.ENVIRONMENT_VARIABLE, "1")
+    compiled.refresh()
     try:
-        assert not _compiled.available()
-        assert _compiled.ufuncs() is None
-        assert _compiled.kernels({"name": "relu"}) is None
-        assert _compiled.status() == "NumPy formulas (ACTIVATIONS_PURE_NUMPY is set)"
+        assert compiled.ufuncs() is None
+        assert compiled.ufuncs() is None
+        assert compiled.kernels({"name": "relu"}) is None
+        assert compiled.status() == "NumPy formulas (ACTIVATIONS_PURE_NUMPY is set)"
     finally:
-        monkeypatch.delenv(_compiled.ENVIRONMENT_VARIABLE)
-        _compiled.refresh()
-    assert _compiled.available()
+        monkeypatch.delenv(compiled.ENVIRONMENT_VARIABLE)
+        compiled.refresh()
+    assert compiled.ufuncs() is not None

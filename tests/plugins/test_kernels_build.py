@@ -1,7 +1,7 @@
 """The build of the compiled kernels: without a working C compiler it says so once and succeeds.
 
 ``pip install .`` with ``CC=/nonexistent/cc`` was checked by hand (the wheel
-installs, ``import activations`` works, ``_compiled.status()`` reports the
+installs, ``import activations`` works, ``compiled.status()`` reports the
 NumPy formulas); here the same ``build_ext`` runs on a copy of the sources,
 which takes a few seconds and no network.
 """

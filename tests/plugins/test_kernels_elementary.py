@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 from accuracy_tools import _target
 
-from activations.plugins import _compiled
+from activations.plugins import compiled
 
 ufuncs = pytest.importorskip(
     "activations.plugins._ufuncs", reason="the compiled kernels were not built (no C compiler at install)"
@@ -170,10 +170,10 @@ def test_the_dispatch_target_is_named():
 @pytest.mark.skipif(shutil.which("nvcc") is None, reason="nvcc (CUDA) is not installed")
 def test_the_kernels_compile_as_cuda(tmp_path: Path):
     """Every kernel, as the body of a CuPy ElementwiseKernel would be compiled, to PTX for sm_90."""
-    parts = [_compiled.cuda_preamble()]
-    for name in _compiled._ufunc_arity():
+    parts = [compiled.cuda_preamble()]
+    for name in compiled._ufunc_arity():
         for dtype in ("float32", "float64"):
-            k = _compiled.cuda_kernel(name, dtype)
+            k = compiled.cuda_kernel(name, dtype)
             ctype = {"float32": "float", "float64": "double"}[dtype]
             names = [p.split()[1] for p in k.in_params.split(", ")]
             pointers = ", ".join(f"const {ctype} *p_{n}" for n in names)
@@ -193,6 +193,6 @@ def test_the_kernels_compile_as_cuda(tmp_path: Path):
     )
     assert done.returncode == 0, done.stderr
     ptx = (tmp_path / "kernels.ptx").read_text()
-    assert ptx.count(".entry") == 2 * len(_compiled._ufunc_arity())
+    assert ptx.count(".entry") == 2 * len(compiled._ufunc_arity())
     assert "call" not in ptx  # no libdevice function
     assert ".approx" not in ptx  # no approximate division
