@@ -290,6 +290,38 @@ class BoundActivation:
         return self._apply_backward(x, grad_output, output, out)
 
     @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays: ``{method: {dtype: path}}``.
+
+        ``"compiled"`` where a bundled plugin calls its compiled kernel (one
+        fused pass, C; see :doc:`/accuracy`), ``"numpy"`` where it computes
+        with its NumPy formula, for ``forward``, ``derivative`` and
+        ``backward``, float32 and float64 (float16, integer and bool input is
+        computed in one of these). ``ACTIVATIONS_PURE_NUMPY=1`` gives
+        ``"numpy"`` throughout. A plugin reports its paths in an
+        ``implementation`` attribute of this form; one that has none (a
+        third-party plugin, as a rule) computes with its own methods, shown
+        as ``"numpy"``.
+
+        Examples
+        --------
+        >>> import activations
+        >>> gelu = activations.get("gelu")
+        >>> sorted(gelu.implementation)
+        ['backward', 'derivative', 'forward']
+        >>> gelu.implementation["forward"]["float32"] in ("compiled", "numpy")
+        True
+        >>> activations.get("hard_sigmoid").implementation["backward"]  # no compiled kernel
+        {'float32': 'numpy', 'float64': 'numpy'}
+        """
+        reported = getattr(self.plugin, "implementation", None)
+        if reported is None:
+            return {
+                m: {"float32": "numpy", "float64": "numpy"} for m in ("forward", "derivative", "backward")
+            }
+        return {method: dict(paths) for method, paths in reported.items()}
+
+    @property
     def learnable(self) -> tuple[str, ...]:
         """The names of the parameters that can be learned (``()`` when none can)."""
         return tuple(getattr(self.plugin, "learnable", ()))

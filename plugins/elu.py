@@ -32,6 +32,8 @@ import activations
 from activations import BaseActivation, Properties
 from activations.numerics import clip, weighted_sum
 
+from . import compiled
+
 Array = NDArray[Any]
 
 #: SELU's constants (Klambauer et al. 2017), as in PyTorch, JAX and Keras.
@@ -138,7 +140,14 @@ class ELU(BaseActivation):
             identity_near_origin=a == 1,
         )
 
+    @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
+        return compiled.implementation("elu")
+
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("elu_forward", x):
+            return kernel(x, x.dtype.type(self.alpha), out=out)
         result = _left(x, out)  # the branch not taken cannot overflow
         np.expm1(result, out=result)
         if self.alpha != 1:
@@ -148,6 +157,8 @@ class ELU(BaseActivation):
         return np.add(result, _right(x), out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("elu_derivative", x):
+            return kernel(x, x.dtype.type(self.alpha), out=out)
         result = _left(x, out)
         np.exp(result, out=result)  # exp(min(x, 0)): already 1 for x >= 0
         if self.alpha == 1:
@@ -159,6 +170,13 @@ class ELU(BaseActivation):
             return np.maximum(result, x > 0, out=result)
         np.copyto(result, x.dtype.type(1), where=x > 0)
         return result
+
+    def backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
+    ) -> Array:
+        if kernel := compiled.kernel("elu_backward", x):
+            return kernel(x, grad_output, x.dtype.type(self.alpha), out=out)
+        return super().backward(x, grad_output, output=output, out=out)
 
     def parameter_backward(
         self, x: Array, grad_output: Array, /, *, output: Array | None = None
@@ -210,7 +228,14 @@ class SELU(BaseActivation):
         saturating="lower",
     )
 
+    @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
+        return compiled.implementation("selu")
+
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("selu_forward", x):
+            return kernel(x, out=out)
         result = _left(x, out)
         np.expm1(result, out=result)
         np.multiply(result, SELU_SCALE_ALPHA, out=result)
@@ -221,6 +246,8 @@ class SELU(BaseActivation):
         return np.add(result, right, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("selu_derivative", x):
+            return kernel(x, out=out)
         t = x.dtype.type
         result = _left(x, out)
         np.exp(result, out=result)  # exp(min(x, 0)): 1 for x >= 0
@@ -230,6 +257,13 @@ class SELU(BaseActivation):
         step = np.greater(x, 0.0, out=np.empty_like(x))
         np.multiply(step, float(t(SELU_SCALE_ALPHA) - t(SELU_SCALE)), out=step)
         return np.subtract(result, step, out=result)
+
+    def backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
+    ) -> Array:
+        if kernel := compiled.kernel("selu_backward", x):
+            return kernel(x, grad_output, out=out)
+        return super().backward(x, grad_output, output=output, out=out)
 
 
 class CELU(BaseActivation):
@@ -290,7 +324,14 @@ class CELU(BaseActivation):
         guard = np.errstate(over="ignore") if a < 0 else contextlib.nullcontext()
         return z, guard
 
+    @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
+        return compiled.implementation("celu" if self.alpha > 0 else None)
+
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if self.alpha > 0 and (kernel := compiled.kernel("celu_forward", x)):  # alpha < 0: the formula
+            return kernel(x, x.dtype.type(self.alpha), out=out)
         result, guard = self._left(x, out)
         with guard:
             if self.alpha != 1:
@@ -303,12 +344,21 @@ class CELU(BaseActivation):
         return np.add(result, _right(x), out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if self.alpha > 0 and (kernel := compiled.kernel("celu_derivative", x)):  # alpha < 0: the formula
+            return kernel(x, x.dtype.type(self.alpha), out=out)
         result, guard = self._left(x, out)
         with guard:
             if self.alpha != 1:
                 np.divide(result, self.alpha, out=result)
             # exp(min(x, 0) / alpha) is already 1 for every x >= 0: no mask needed.
             return np.exp(result, out=result)
+
+    def backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
+    ) -> Array:
+        if self.alpha > 0 and (kernel := compiled.kernel("celu_backward", x)):
+            return kernel(x, grad_output, x.dtype.type(self.alpha), out=out)
+        return super().backward(x, grad_output, output=output, out=out)
 
     def parameter_backward(
         self, x: Array, grad_output: Array, /, *, output: Array | None = None

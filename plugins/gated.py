@@ -49,6 +49,7 @@ import activations
 from activations import BaseActivation, Properties
 from activations.numerics import clip, weighted_sum
 
+from . import compiled
 from ._normal import gelu32, gelu32_prime, gelu64, gelu64_prime
 
 Array = NDArray[Any]
@@ -164,6 +165,10 @@ def _sigmoid_gate_slope(z: Array, k: Array, out: Array | None) -> Array:
     return result
 
 
+#: The prefix of the compiled kernels of each form of GELU (the sigmoid form has none).
+_GELU_KERNELS = {"none": "gelu", "tanh": "gelu_tanh", "sigmoid": "gelu_sigmoid"}
+
+
 class GELU(BaseActivation):
     r"""Gaussian error linear unit: x Phi(x), or its tanh or sigmoid approximation.
 
@@ -232,11 +237,27 @@ class GELU(BaseActivation):
             saturating="lower",
         )
 
+    @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
+        return compiled.implementation(_GELU_KERNELS[self.approximate])
+
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel(f"{_GELU_KERNELS[self.approximate]}_forward", x):
+            return kernel(x, out=out)
         return _blockwise(_GELU_FORMS[self.approximate][x.dtype == _F32], x, out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel(f"{_GELU_KERNELS[self.approximate]}_derivative", x):
+            return kernel(x, out=out)
         return _blockwise(_GELU_PRIME_FORMS[self.approximate][x.dtype == _F32], x, out)
+
+    def backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
+    ) -> Array:
+        if kernel := compiled.kernel(f"{_GELU_KERNELS[self.approximate]}_backward", x):
+            return kernel(x, grad_output, out=out)
+        return super().backward(x, grad_output, output=output, out=out)
 
 
 def _tanh_argument(x: Array) -> tuple[Array, Array]:
@@ -388,11 +409,39 @@ class SiLU(BaseActivation):
             saturating="lower",
         )
 
+    @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
+        paths = compiled.implementation("silu")
+        if float(np.float32(self.beta)) != self.beta:  # see _kernel_takes
+            for by_dtype in paths.values():
+                by_dtype["float32"] = "numpy"
+        return paths
+
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if self._kernel_takes(x) and (kernel := compiled.kernel("silu_forward", x)):
+            return kernel(x, x.dtype.type(self.beta), out=out)
         return self._in_dtype(lambda v, o: _swish(v, self.beta, o), x)(x, out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if self._kernel_takes(x) and (kernel := compiled.kernel("silu_derivative", x)):
+            return kernel(x, x.dtype.type(self.beta), out=out)
         return self._in_dtype(lambda v, o: _swish_prime(v, self.beta, o), x)(x, out)
+
+    def backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
+    ) -> Array:
+        if self._kernel_takes(x) and (kernel := compiled.kernel("silu_backward", x)):
+            return kernel(x, grad_output, x.dtype.type(self.beta), out=out)
+        return super().backward(x, grad_output, output=output, out=out)
+
+    def _kernel_takes(self, x: Array) -> bool:
+        """Whether the compiled kernel may compute: beta exact in x's dtype, where the kernel gets it.
+
+        The formula computes with beta itself (in float64 when beta x is inexact in float32); a
+        float32 kernel given beta rounded to float32 would be off by up to |beta x| 2^-24 relative.
+        """
+        return float(x.dtype.type(self.beta)) == self.beta  # float(): NumPy would compare in x.dtype
 
     def _in_dtype(self, compute: Callable[[Array, Array | None], Array], x: Array) -> Callable[..., Array]:
         """``compute`` in x's dtype when beta x is exact (beta a power of 2), else in float64.
@@ -515,11 +564,27 @@ class Mish(BaseActivation):
         saturating="lower",
     )
 
+    @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
+        return compiled.implementation("mish")
+
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("mish_forward", x):
+            return kernel(x, out=out)
         return _blockwise(_mish, x, out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("mish_derivative", x):
+            return kernel(x, out=out)
         return _blockwise(lambda v, o: _in_float64(_mish_prime, v, o), x, out)
+
+    def backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
+    ) -> Array:
+        if kernel := compiled.kernel("mish_backward", x):
+            return kernel(x, grad_output, out=out)
+        return super().backward(x, grad_output, output=output, out=out)
 
 
 @activations.hookimpl

@@ -23,6 +23,8 @@ import activations
 from activations import BaseActivation, Properties
 from activations.numerics import clip, window
 
+from . import compiled
+
 Array = NDArray[Any]
 
 
@@ -75,12 +77,28 @@ class Hardtanh(BaseActivation):
             identity_near_origin=straddles,
         )
 
+    @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
+        return compiled.implementation("hardtanh")
+
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("hardtanh_forward", x):
+            return kernel(x, x.dtype.type(self.min_val), x.dtype.type(self.max_val), out=out)
         kind = x.dtype.type
         return clip(x, kind(self.min_val), kind(self.max_val), out=out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("hardtanh_derivative", x):
+            return kernel(x, x.dtype.type(self.min_val), x.dtype.type(self.max_val), out=out)
         return window(x, self.min_val, self.max_val, 1, out)
+
+    def backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
+    ) -> Array:
+        if kernel := compiled.kernel("hardtanh_backward", x):
+            return kernel(x, grad_output, x.dtype.type(self.min_val), x.dtype.type(self.max_val), out=out)
+        return super().backward(x, grad_output, output=output, out=out)
 
 
 _HARD_SIGMOID_KINDS = {"relu6": 3.0, "keras2": 2.5}  # kind -> half-width of the linear part

@@ -20,6 +20,7 @@ import activations
 from activations import BaseActivation, Properties
 from activations.numerics import clip, indicator, step, window
 
+from . import compiled
 from .relu import LeakyReLU
 
 Array = NDArray[Any]
@@ -55,12 +56,28 @@ class ReLU6(BaseActivation):
         saturating="both",
     )
 
+    @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
+        return compiled.implementation("relu6")
+
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("relu6_forward", x):
+            return kernel(x, out=out)
         kind = x.dtype.type
         return clip(x, kind(0), kind(6), out=out)  # clip propagates NaN
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("relu6_derivative", x):
+            return kernel(x, out=out)
         return window(x, 0, 6, 1, out)
+
+    def backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
+    ) -> Array:
+        if kernel := compiled.kernel("relu6_backward", x):
+            return kernel(x, grad_output, out=out)
+        return super().backward(x, grad_output, output=output, out=out)
 
 
 class Threshold(BaseActivation):
@@ -108,7 +125,14 @@ class Threshold(BaseActivation):
             identity_near_origin=t < 0,
         )
 
+    @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
+        return compiled.implementation("threshold")
+
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("threshold_forward", x):
+            return kernel(x, x.dtype.type(self.threshold), x.dtype.type(self.value), out=out)
         kind = x.dtype.type
         if self.value == self.threshold:  # max(x, v), NaN propagates; + 0 turns -0.0 into the value +0.0
             result = clip(x, kind(self.value), kind(math.inf), out=out)
@@ -122,6 +146,8 @@ class Threshold(BaseActivation):
         return result
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("threshold_derivative", x):
+            return kernel(x, x.dtype.type(self.threshold), out=out)
         if self.threshold == 0:
             return step(x, out)
         return indicator(x, np.greater(x, x.dtype.type(self.threshold)), 1, out)
@@ -129,6 +155,8 @@ class Threshold(BaseActivation):
     def backward(
         self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
     ) -> Array:
+        if kernel := compiled.kernel("threshold_backward", x):
+            return kernel(x, grad_output, x.dtype.type(self.threshold), out=out)
         # At threshold 0 the step's signed zeros do not matter once multiplied: skip the pass
         # that fixes them, as ReLU does.
         if self.threshold != 0:

@@ -37,6 +37,8 @@ import activations
 from activations import BaseActivation, Properties
 from activations.numerics import clip, rectify, step, weighted_sum
 
+from . import compiled
+
 Array = NDArray[Any]
 
 
@@ -69,15 +71,26 @@ class ReLU(BaseActivation):
         saturating="lower",
     )
 
+    @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
+        return compiled.implementation("relu")
+
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("relu_forward", x):
+            return kernel(x, out=out)
         return rectify(x, out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("relu_derivative", x):
+            return kernel(x, out=out)
         return step(x, out)
 
     def backward(
         self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
     ) -> Array:
+        if kernel := compiled.kernel("relu_backward", x):
+            return kernel(x, grad_output, out=out)
         # The step's signed zeros do not matter once multiplied: skip the pass that fixes them.
         result = step(x, out, positive_zero=False)
         return np.multiply(result, grad_output, out=result)
@@ -125,7 +138,14 @@ class LeakyReLU(BaseActivation):
             identity_near_origin=a == 1,
         )
 
+    @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
+        return compiled.implementation("leaky_relu")
+
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("leaky_relu_forward", x):
+            return kernel(x, x.dtype.type(self.negative_slope), out=out)
         a = self.negative_slope
         if a == 0:  # ReLU; a * x would turn -inf into NaN
             return rectify(x, out)
@@ -141,6 +161,8 @@ class LeakyReLU(BaseActivation):
         return np.add(result, negative, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("leaky_relu_derivative", x):
+            return kernel(x, x.dtype.type(self.negative_slope), out=out)
         a = x.dtype.type(self.negative_slope)
         if a == 0:
             return step(x, out)
@@ -150,6 +172,13 @@ class LeakyReLU(BaseActivation):
             return clipped
         np.copyto(result, a, where=x <= 0)
         return result
+
+    def backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
+    ) -> Array:
+        if kernel := compiled.kernel("leaky_relu_backward", x):
+            return kernel(x, grad_output, x.dtype.type(self.negative_slope), out=out)
+        return super().backward(x, grad_output, output=output, out=out)
 
     def parameter_backward(
         self, x: Array, grad_output: Array, /, *, output: Array | None = None

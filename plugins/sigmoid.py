@@ -24,6 +24,8 @@ import activations
 from activations import BaseActivation, Properties
 from activations.numerics import sigmoid
 
+from . import compiled
+
 Array = NDArray[Any]
 
 
@@ -59,16 +61,32 @@ class Sigmoid(BaseActivation):
         saturating="both",
     )
 
+    @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
+        return compiled.implementation("sigmoid")
+
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("sigmoid_forward", x):
+            return kernel(x, out=out)
         return sigmoid(x, out=out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("sigmoid_derivative", x):
+            return kernel(x, out=out)
         e = np.abs(x, out=out)
         np.negative(e, out=e)
         np.exp(e, out=e)  # in (0, 1]: cannot overflow; NaN stays NaN
         denominator = np.add(e, 1.0)
         np.divide(e, denominator, out=e)
         return np.divide(e, denominator, out=e)
+
+    def backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
+    ) -> Array:
+        if kernel := compiled.kernel("sigmoid_backward", x):
+            return kernel(x, grad_output, out=out)
+        return super().backward(x, grad_output, output=output, out=out)
 
 
 @activations.hookimpl

@@ -32,6 +32,8 @@ import activations
 from activations import BaseActivation, Properties
 from activations.numerics import clip, sigmoid, weighted_sum
 
+from . import compiled
+
 Array = NDArray[Any]
 
 #: |beta x| beyond which exp(-|beta x|) is 0 in every dtype; clipping there keeps beta x finite.
@@ -126,7 +128,14 @@ class Softplus(BaseActivation):
     ) -> dict[str, Any]:
         return {"beta": weighted_sum(grad_output, _softplus_beta_slope(x, self.beta))}
 
+    @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
+        return compiled.implementation("softplus")
+
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("softplus_forward", x):
+            return kernel(x, x.dtype.type(self.beta), out=out)
         result = _exp_neg_abs(x, self.beta, out)
         np.log1p(result, out=result)
         if self.beta != 1:
@@ -135,6 +144,8 @@ class Softplus(BaseActivation):
         return np.add(result, ramp, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("softplus_derivative", x):
+            return kernel(x, x.dtype.type(self.beta), out=out)
         return sigmoid(x, scale=self.beta, out=out)
 
     def backward(
@@ -153,7 +164,11 @@ class Softplus(BaseActivation):
         passes instead of five. Not for beta > 1, where beta y could overflow.
         """
         if output is None or self.beta > 1:
+            if kernel := compiled.kernel("softplus_backward", x):
+                return kernel(x, grad_output, x.dtype.type(self.beta), out=out)
             return sigmoid(x, scale=self.beta, grad=grad_output, out=out)
+        if kernel := compiled.kernel("softplus_backward_output", x):
+            return kernel(output, grad_output, x.dtype.type(self.beta), out=out)
         result = np.multiply(output, -self.beta, out=out)
         np.expm1(result, out=result)  # -sigmoid(beta x), in [-1, 0]
         np.multiply(result, grad_output, out=result)
@@ -192,13 +207,22 @@ class LogSigmoid(BaseActivation):
         saturating="upper",
     )
 
+    @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
+        return compiled.implementation("log_sigmoid")
+
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("log_sigmoid_forward", x):
+            return kernel(x, out=out)
         result = _exp_neg_abs(x, 1.0, out)
         np.log1p(result, out=result)
         ramp = clip(x, -math.inf, 0.0)  # min(x, 0); NaN stays NaN
         return np.subtract(ramp, result, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("log_sigmoid_derivative", x):
+            return kernel(x, out=out)
         return sigmoid(x, scale=-1.0, out=out)
 
     def backward(
@@ -216,7 +240,11 @@ class LogSigmoid(BaseActivation):
         number |y| exp(y) / (1 - exp(y)) <= 1): three array passes instead of five.
         """
         if output is None:
+            if kernel := compiled.kernel("log_sigmoid_backward", x):
+                return kernel(x, grad_output, out=out)
             return sigmoid(x, scale=-1.0, grad=grad_output, out=out)
+        if kernel := compiled.kernel("log_sigmoid_backward_output", x):
+            return kernel(output, grad_output, out=out)
         result = np.expm1(output, out=out)  # -sigmoid(-x), in [-1, 0]
         np.multiply(result, grad_output, out=result)
         return np.negative(result, out=result)

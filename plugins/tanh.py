@@ -23,6 +23,8 @@ import activations
 from activations import BaseActivation, Properties
 from activations.numerics import clip
 
+from . import compiled
+
 Array = NDArray[Any]
 
 
@@ -63,15 +65,31 @@ class Tanh(BaseActivation):
         identity_near_origin=True,
     )
 
+    @property
+    def implementation(self) -> dict[str, dict[str, str]]:
+        """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
+        return compiled.implementation("tanh")
+
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("tanh_forward", x):
+            return kernel(x, out=out)
         return np.tanh(x, out=out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
+        if kernel := compiled.kernel("tanh_derivative", x):
+            return kernel(x, out=out)
         bound = _cosh_bound(x.dtype)  # cosh stays finite; sech(x)^2 is already 0 beyond it
         r = clip(x, -bound, bound, out=out)  # NaN stays NaN
         np.cosh(r, out=r)
         np.divide(1.0, r, out=r)
         return np.multiply(r, r, out=r)
+
+    def backward(
+        self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
+    ) -> Array:
+        if kernel := compiled.kernel("tanh_backward", x):
+            return kernel(x, grad_output, out=out)
+        return super().backward(x, grad_output, output=output, out=out)
 
 
 @activations.hookimpl

@@ -150,13 +150,15 @@ typedef ak_u64 ak_umask_d;
         return ak_grad_##S(g, ak_sel_##S(ak_mask_##S(xs > ZERO), ONE, ak_relu_fwd_##S(x)));    \
     }                                                                                          \
     /* leaky_relu(a): x for x >= 0, a x below, f'(0) = a. 0 < a <= 1: max(x, a x) (so          \
-     * f(-0) = -0); otherwise max(x, 0) + a min(x, 0) (f(-0) = +0); a x saturates to +-inf */  \
+     * f(-0) = -0); a = 0: ReLU; otherwise max(x, 0) + a min(x, 0) (f(-0) = +0); a x saturates \
+     * to +-inf */                                                                             \
     AK_FN T ak_leaky_relu_fwd_##S(T x, T a)                                                    \
     {                                                                                          \
         T xs = ak_unnan_##S(x);                                                                \
         ak_umask_##S m01 = ak_mask_##S(a > ZERO) & ak_mask_##S(a <= ONE);                      \
         T below = ak_sel_##S(m01 | ak_mask_##S(xs != ZERO), ak_leaky_product_##S(a, xs), ZERO); \
         T r = ak_sel_##S(ak_mask_##S(xs > ZERO) | (m01 & ak_mask_##S(xs == ZERO)), xs, below); \
+        r = ak_sel_##S(ak_mask_##S(a == ZERO), ak_relu_fwd_##S(xs), r); /* a = 0: ReLU's zeros */ \
         return ak_sel_##S(ak_isnan_##S(x), x, r);                                              \
     }                                                                                          \
     AK_FN T ak_leaky_relu_der_##S(T x, T a)                                                    \
@@ -206,7 +208,7 @@ typedef ak_u64 ak_umask_d;
     {                                                                                          \
         T xs = ak_unnan_##S(x);                                                                \
         T kept = ak_sel_##S(ak_mask_##S(th == ZERO) & ak_mask_##S(xs == ZERO), x, ZERO);       \
-        T step = ak_sel_##S(ak_mask_##S(xs > th), ONE, ak_sel_##S(ak_isnan_##S(x), x, kept));  \
+        T step = ak_sel_##S(ak_isnan_##S(x), x, ak_sel_##S(ak_mask_##S(xs > th), ONE, kept));  \
         return ak_grad_##S(g, step);                                                           \
     }
 
@@ -806,17 +808,23 @@ AK_FN float ak_log_sigmoid_fwd_f(float x)
 
 /* CELU with alpha > 0 (a test of the parameter): ELU of x / alpha, in float; alpha < 0, where
  * the left side overflows, in double (ak_celu_fwd, ak_celu_der) */
+/* min(x, 0) / alpha clipped at lo, for alpha > 0: the quotient in double, where it cannot overflow
+ * (x / alpha in float does for |x| > alpha FLT_MAX), and is the float quotient once rounded */
+AK_FN float ak_celu_w_f(float xs, float alpha, double lo)
+{
+    return (float)ak_left_d((double)xs / (double)alpha, lo);
+}
 AK_FN float ak_celu_fwd_f(float x, float alpha)
 {
     float xs = ak_unnan_f(x);
     if (!(alpha > 0.0f)) return ak_narrow(ak_celu_fwd((double)x, (double)alpha, 1));
-    return ak_sel_f(ak_isnan_f(x), x, ak_alpha_expm1_f(alpha, ak_left_f(xs / alpha, -18.0f)) + ak_right_f(xs));
+    return ak_sel_f(ak_isnan_f(x), x, ak_alpha_expm1_f(alpha, ak_celu_w_f(xs, alpha, -18.0)) + ak_right_f(xs));
 }
 AK_FN float ak_celu_der_f(float x, float alpha)
 {
     float xs = ak_unnan_f(x);
     if (!(alpha > 0.0f)) return ak_narrow(ak_celu_der((double)x, (double)alpha, 1));
-    return ak_sel_f(ak_isnan_f(x), x, ak_alpha_exp_f(1.0f, ak_left_f(xs / alpha, -200.0f)));
+    return ak_sel_f(ak_isnan_f(x), x, ak_alpha_exp_f(1.0f, ak_celu_w_f(xs, alpha, -200.0)));
 }
 
 /* ---------------------------------------------------------------------------------------------
