@@ -11,7 +11,13 @@ PyTorch with CUDA is installed and has the function; and the largest
 distance, in ulps of the dtype, from NumPy's result for the same inputs
 (the first 2^20 elements, computed on the host). Each ratio is the median of
 per-round ratios, every case timed once a round with CUDA events,
-interleaved as `activations.bench.interleave` does on the CPU.
+interleaved as `activations.bench.interleave` does on the CPU. The bundled
+activations take their fused kernels on CuPy (one ``ElementwiseKernel`` a
+call, from the C source of the CPU kernels; `activations.plugins.compiled`):
+``x formulas`` is that over the same call on the plugins' multi-pass NumPy
+formulas (``compiled.numpy_formulas()``), and the ulps are measured against
+NumPy's result on the host, the compiled CPU kernels there, which the GPU
+should match to the bit (both built without FMA contraction).
 
     python benchmarks/gpu.py                     # every activation, N = 2^26 (markdown table)
     python benchmarks/gpu.py --quick             # N = 2^16, relu and sigmoid (CI: reports no CUDA there)
@@ -34,6 +40,7 @@ import numpy as np
 
 import activations
 from activations import bench
+from activations.plugins import compiled
 
 ULP_SAMPLE = 1 << 20
 
@@ -110,6 +117,8 @@ def measure(
         "forward": lambda: act.forward(x, out=o),
         "backward": lambda: act.backward(x, g, out=o),
         "backward(output=)": lambda: act.backward(x, g, output=y, out=o),
+        "formulas:forward": _formulas(lambda: act.forward(x, out=o)),
+        "formulas:backward": _formulas(lambda: act.backward(x, g, out=o)),
     }
     competitor = bench.torch_competitor(act.config) if with_torch else None
     torch_cases: dict[str, str] = {}
@@ -147,6 +156,9 @@ def measure(
                 "ns_per_element": statistics.median(times[direction]) / size * 1e9,
                 "floor_ratio": ratio(times, direction, floor),
                 "torch_ratio": None if torch_case is None else ratio(times, direction, torch_case),
+                "formulas_ratio": None
+                if "output" in direction
+                else ratio(times, direction, f"formulas:{direction}"),
                 "ulps_from_numpy": ulps(cupy.asnumpy(device[direction]), reference[direction]),
             }
         )
@@ -195,15 +207,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("# x floor: ours / cupy.copyto(o, x) (forward), / cupy.multiply(g, x, out=o) (backward)")
     print("# x torch: ours / PyTorch CUDA on the same memory; ulps: largest distance from NumPy's result")
-    print("| activation | dtype | pass | ns/el | x floor | x torch | ulps from NumPy |")
-    print("|---|---|---|---|---|---|---|")
+    print("# x formulas: ours / the same call on the plugins' NumPy formulas (multi-pass)")
+    print("| activation | dtype | pass | ns/el | x floor | x torch | x formulas | ulps from NumPy |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         torch_ratio = "-" if r["torch_ratio"] is None else f"{r['torch_ratio']:.2f}"
+        formulas_ratio = "-" if r["formulas_ratio"] is None else f"{r['formulas_ratio']:.2f}"
         print(
             f"| {r['activation']} | {r['dtype']} | {r['pass']} | {r['ns_per_element']:.4f} | "
-            f"{r['floor_ratio']:.2f} | {torch_ratio} | {r['ulps_from_numpy']:.3g} |"
+            f"{r['floor_ratio']:.2f} | {torch_ratio} | {formulas_ratio} | {r['ulps_from_numpy']:.3g} |"
         )
     return 0
+
+
+def _formulas(call: Callable[[], object]) -> Callable[[], object]:
+    def on_formulas() -> object:
+        with compiled.numpy_formulas():
+            return call()
+
+    return on_formulas
 
 
 def _torch_cuda() -> bool:
