@@ -22,6 +22,7 @@ import activations.analysis
 import activations.bench
 import activations.cli
 import activations.numerics
+import activations.plugins.compiled
 import activations.testing
 from activations._hooks import ActivationsSpec
 
@@ -173,6 +174,7 @@ def test_cli_reference_covers_every_subcommand_of_the_parser():
         *(("activations.cli", n) for n in activations.cli.__all__),
         *(("activations.numerics", n) for n in activations.numerics.__all__),
         *(("activations.bench", n) for n in activations.bench.__all__),
+        *(("activations.plugins.compiled", n) for n in activations.plugins.compiled.__all__),
         *((module, n) for module, names in ADAPTERS.items() for n in names),
     ],
 )
@@ -191,6 +193,7 @@ def test_api_reference_lists_no_name_that_is_not_public():
         "activations.cli": set(activations.cli.__all__),
         "activations.numerics": set(activations.numerics.__all__),
         "activations.bench": set(activations.bench.__all__),
+        "activations.plugins.compiled": set(activations.plugins.compiled.__all__),
         **{module: set(names) for module, names in ADAPTERS.items()},
     }
     listed = _autosummary_entries(DOCS / "api.rst")
@@ -219,7 +222,14 @@ def test_absolute_value_bars_are_escaped_outside_maths_and_literals(text, expect
 
 
 PUBLIC_MODULES = {
-    m.__name__: m for m in (activations, activations.testing, activations.analysis, activations.cli)
+    m.__name__: m
+    for m in (
+        activations,
+        activations.testing,
+        activations.analysis,
+        activations.cli,
+        activations.plugins.compiled,
+    )
 }
 
 
