@@ -218,3 +218,33 @@ def test_byte_swapped_floats_keep_their_precision(dtype):
     result = activations.get("tanh")(x)
     assert result.dtype == native
     np.testing.assert_array_equal(result, activations.get("tanh")(x.astype(native)))
+
+
+# -- replace: the same plugin, some parameters changed ------------------------------------
+
+
+def test_replace_changes_the_parameters_named_and_keeps_the_others():
+    gelu = activations.get("gelu(approximate='tanh')")
+    assert gelu.replace() == gelu
+    elu = activations.get("elu(alpha=0.5)")
+    changed = elu.replace(alpha=2.0)
+    assert changed.config == {"name": "elu", "alpha": 2.0}
+    assert type(changed.plugin) is type(elu.plugin)
+    assert changed(np.array([-1.0]))[0] == 2.0 * np.expm1(-1.0)  # the new alpha computes
+    assert elu.config == {"name": "elu", "alpha": 0.5}  # the original is untouched
+
+
+def test_replace_refuses_what_the_plugin_refuses_and_unknown_names():
+    prelu = activations.get("prelu")
+    with pytest.raises(activations.InvalidSpecError) as info:
+        prelu.replace(weight=float("inf"))
+    assert str(info.value) == "prelu(weight=inf): weight must be finite, got inf"
+    with pytest.raises(activations.InvalidSpecError) as info:
+        prelu.replace(slope=0.1)
+    assert (
+        str(info.value) == "prelu(weight=0.25): 'slope' is not one of its parameters; its parameters: weight"
+    )
+    with pytest.raises(
+        activations.InvalidSpecError, match="'alpha' is not one of its parameters; its parameters: none"
+    ):
+        activations.get("relu").replace(alpha=1.0)
