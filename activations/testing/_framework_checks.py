@@ -131,9 +131,12 @@ def check_torch_adapter(act: BoundActivation, options: _Options) -> None:
     tensor, and compiled against eager values and gradients) on a strided
     float64 input that requires grad; ``torch.autograd.gradcheck`` passes in
     float64 at 48 random points of [-7, 7] and beside each kink, none within
-    0.01 of a declared kink. Cannot prove: anything about CUDA tensors (run
-    it on a GPU for that), or ``torch.compile`` of a whole model (the
-    adapter's own tests do that).
+    0.01 of a declared kink. An activation with learnable parameters takes
+    them as the op's second input: in float64, the gradient autograd gives
+    them equals the bound activation's ``parameter_backward`` to the bit,
+    and ``gradcheck`` passes for them too. Cannot prove: anything about CUDA
+    tensors (run it on a GPU for that), or ``torch.compile`` of a whole
+    model (the adapter's own tests do that).
 
     Examples
     --------
@@ -166,6 +169,32 @@ def check_torch_adapter(act: BoundActivation, options: _Options) -> None:
         torch.autograd.gradcheck(f, (points,))
     except Exception as exc:
         _fail(f"torch.autograd.gradcheck failed in float64 away from the kinks: {_first_line(exc)}")
+    if act.learnable:
+        _check_torch_parameters(torch, act, f, points.detach())
+
+
+def _check_torch_parameters(torch: Any, act: BoundActivation, f: Any, points: Any) -> None:
+    """The op's gradient for the learnable parameters: the plugin's sums, and gradcheck, in float64."""
+    names = act.learnable
+    values = [float(act.config[name]) for name in names]
+    x = _inputs(np.dtype(np.float64))
+    g = np.resize(np.array([1.0, -0.7, 2.5, -1.5, 0.3]), x.shape)
+    parameters = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    try:
+        f(torch.from_numpy(x.copy()), parameters).backward(torch.from_numpy(g.copy()))
+    except Exception as exc:
+        _fail(f"op({act!r}) with its parameters raised {_first_line(exc)}")
+    sums = act.parameter_backward(x, g, output=act.forward(x))
+    want = np.array([sums[name] for name in names])
+    got = parameters.grad.numpy()
+    if not _same(got, want).all():
+        through = f"the gradient of {', '.join(names)} through the op"
+        _fail(f"{through} is {got.tolist()}, parameter_backward's {want.tolist()}")
+    parameters = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    try:
+        torch.autograd.gradcheck(f, (points.requires_grad_(), parameters))
+    except Exception as exc:
+        _fail(f"torch.autograd.gradcheck failed for {', '.join(names)} in float64: {_first_line(exc)}")
 
 
 @_adapter_check("jax")
