@@ -210,8 +210,12 @@ def check_jax_adapter(act: BoundActivation, options: _Options) -> None:
     the same values (value_and_grad on the finite inputs; its value within
     1e-5 of the sum of the magnitudes, since the sums add in another order).
     float16 is not checked (JAX computes it in float32, as `activations.jax`
-    says). Cannot prove: anything on an accelerator, where the
-    callback runs on the host.
+    says). An activation with learnable parameters is also checked as
+    ``function(spec, learnable=True)``, in float64: its values are those of
+    ``forward``, and ``jax.jit(jax.grad(...))`` with respect to ``params``
+    gives the bound activation's ``parameter_backward`` to the bit, as does
+    ``jax.vmap`` of it over rows, row by row. Cannot prove: anything on an
+    accelerator, where the callback runs on the host.
 
     Examples
     --------
@@ -256,6 +260,39 @@ def check_jax_adapter(act: BoundActivation, options: _Options) -> None:
             want_total = float(y[finite].astype(np.float64).sum())
             if not abs(float(total) - want_total) <= 1e-5 * float(np.abs(y[finite]).astype(np.float64).sum()):
                 _fail(f"value_and_grad's value is {float(total)!r}; the sum of forward is {want_total!r}")
+    if act.learnable:
+        with enable_x64(True):
+            _check_jax_parameters(jax, jnp, act, adapter.function(act, learnable=True))
+
+
+def _check_jax_parameters(jax: Any, jnp: Any, act: BoundActivation, f: Any) -> None:
+    """``f(params, x)`` in float64: forward's values, and parameter_backward's sums for the gradient."""
+    names = act.learnable
+    x = _inputs(np.dtype(np.float64))
+    g = np.resize(np.array([1.0, -0.7, 2.5, -1.5, 0.3]), x.shape)
+    y = np.asarray(act.forward(x))
+    params = {name: jnp.asarray(float(act.config[name]), dtype=jnp.float64) for name in names}
+    xj, gj = jnp.asarray(x), jnp.asarray(g)
+    try:
+        got_y = np.asarray(jax.jit(f)(params, xj))
+        grads = jax.jit(jax.grad(lambda p: (f(p, xj) * gj).sum()))(params)
+        rows = jax.vmap(jax.grad(lambda p, r, q: (f(p, r) * q).sum()), in_axes=(None, 0, 0))(
+            params, xj.reshape(-1, 4), gj.reshape(-1, 4)
+        )
+    except Exception as exc:
+        _fail(f"function({act!r}, learnable=True) raised {_first_line(exc)}")
+    _compare("f(params, x)", got_y, y, x)
+    sums = act.parameter_backward(x, g, output=y)
+    for name in names:
+        if not _same(np.asarray(grads[name]), np.asarray(sums[name])):
+            got = float(grads[name])
+            _fail(f"jax.grad's gradient of {name} is {got!r}, parameter_backward's {sums[name]!r}")
+        want = [
+            act.parameter_backward(r, q, output=act.forward(r))[name]
+            for r, q in zip(x.reshape(-1, 4), g.reshape(-1, 4), strict=True)
+        ]
+        if not _same(np.asarray(rows[name]), np.asarray(want)).all():
+            _fail(f"jax.vmap of jax.grad gives {name} per row unlike parameter_backward row by row")
 
 
 #: The adapter check of each framework, in the order ``frameworks=`` may name them.
