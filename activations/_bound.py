@@ -334,7 +334,7 @@ class BoundActivation:
         return {name: float(self._parameter_sum(sums, name)) for name in names}
 
     def replace(self, **changes: Any) -> BoundActivation:
-        """A new activation of the same plugin with some parameters changed, as `dataclasses.replace`.
+        """A new activation of the same plugin with some parameters changed, as ``dataclasses.replace``.
 
         The plugin's class is called with the parameters of ``config``,
         ``changes`` applied; its own checks judge the new values. Training
