@@ -359,6 +359,7 @@ class BoundActivation:
         activations.InvalidSpecError: prelu(weight=nan): weight must be finite, got nan
         """
         from ._errors import InvalidSpecError
+        from ._spec import check_type
 
         config = self.config
         name = config.pop("name")
@@ -367,7 +368,13 @@ class BoundActivation:
             accepted = ", ".join(config) or "none"
             message = f"{self!r}: {unknown[0]!r} is not one of its parameters; its parameters: {accepted}"
             raise InvalidSpecError(message, spec=self)
-        params = {**config, **changes}
+        params = dict(config)
+        for key, value in changes.items():  # the registry's check: a spec that get() would accept
+            try:
+                params[key] = check_type(value, config[key])
+            except TypeError as exc:
+                spec = format_spec({"name": name, **config, key: value})
+                raise InvalidSpecError(f"{spec}: parameter {key!r} {exc}", spec=self) from None
         try:
             plugin = type(self.plugin)(**params)
         except (TypeError, ValueError) as exc:

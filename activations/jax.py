@@ -208,7 +208,7 @@ def _learnable_function(act: BoundActivation) -> Callable[[Any, Any], Any]:
     activation.__doc__ = (
         f"{label} on JAX arrays, its learnable parameters from params (see activations.jax.function)."
     )
-    activation.params = {name: jnp.asarray(float(act.config[name]), dtype=jnp.float32) for name in names}  # type: ignore[attr-defined]
+    activation.params = {name: jnp.asarray(float(act.config[name])) for name in names}  # type: ignore[attr-defined]
     return activation
 
 
@@ -226,7 +226,9 @@ def function(spec: Any, *, learnable: bool = False) -> Callable[..., Any]:
         parameters (its ``learnable``) taken from ``params``, a dict of
         scalar arrays keyed by their names, so that ``jax.grad`` gives their
         gradient. The function's attribute ``params`` holds the spec's
-        values, as float32 arrays: the usual initial ``params``.
+        values, as arrays of JAX's default float dtype when the function
+        was made (float32; float64 with x64 enabled): the usual initial
+        ``params``.
 
     Returns
     -------

@@ -33,8 +33,8 @@ an exported program loads in any process that has imported this module.
 parameters"): a 1-D tensor of their values, in the order the plugin
 declares them (its ``learnable``), so that autograd gives their gradient as
 one more input's, while the spec holds everything fixed (a single optional
-tensor rather than a list of them, which costs PyTorch about 60 us more per
-forward and backward). Their values replace the spec's; their gradient is
+tensor rather than a list of them, which PyTorch would flatten and rebuild
+at every call). Their values replace the spec's; their gradient is
 a third operator, ``activations::parameter_backward``, which calls the
 plugin's ``parameter_backward``. `Activation` with ``learnable=True`` holds
 them as ``nn.Parameter``.
@@ -239,19 +239,34 @@ def _parameter_backward(x: Any, grad_output: Any, output: Any, parameters: Any, 
             _numpy(x), _numpy(grad_output), output=None if output is None else _numpy(output)
         )
     elif x.device.type == "cuda":
-        sums = _parameter_sums_on_cuda(act, x, grad_output, output)
+        with _on_torch_stream(x.device) as cupy:
+            sums = _parameter_sums_through_dlpack(cupy, act, x, grad_output, output)
     else:
         raise NotImplementedError(f"tensors on {x.device.type!r} are not supported")
     values = [float(sums[name]) for name in act.learnable]  # 0-d CuPy arrays: a sync, as .item()
     return torch.tensor(values, dtype=parameters.dtype, device=parameters.device)
 
 
-def _parameter_sums_on_cuda(act: BoundActivation, x: Any, grad_output: Any, output: Any) -> Any:
-    """``act.parameter_backward`` on CuPy views of CUDA tensors, on PyTorch's current stream."""
-    with _on_torch_stream(x.device) as cupy:
-        views = [cupy.from_dlpack(t.detach()) for t in (x, grad_output)]
-        saved = None if output is None else cupy.from_dlpack(output.detach())
-        return {name: float(value) for name, value in act.parameter_backward(*views, output=saved).items()}
+def _parameter_sums_through_dlpack(
+    xp: Any, act: BoundActivation, x: Any, grad_output: Any, output: Any
+) -> dict[str, float]:
+    """``act.parameter_backward`` on views made by ``xp.from_dlpack`` (CuPy on a GPU), as floats.
+
+    NumPy makes the same views of CPU tensors, which is how this path is
+    tested without a GPU.
+
+    Examples
+    --------
+    >>> import numpy as np, torch
+    >>> import activations
+    >>> from activations.torch import _parameter_sums_through_dlpack
+    >>> x, g = torch.tensor([-2.0, 3.0]), torch.tensor([1.0, 1.0])
+    >>> _parameter_sums_through_dlpack(np, activations.get("prelu"), x, g, None)
+    {'weight': -2.0}
+    """
+    views = [xp.from_dlpack(t.detach()) for t in (x, grad_output)]
+    saved = None if output is None else xp.from_dlpack(output.detach())
+    return {name: float(value) for name, value in act.parameter_backward(*views, output=saved).items()}
 
 
 def _like_x(x: Any, *args: Any, spec: str) -> Any:
@@ -293,19 +308,16 @@ _parameter_backward_op.register_fake(_like_parameters)
 def _setup_context(
     ctx: Any, inputs: tuple[Any, ...], keyword_only_inputs: dict[str, Any], output: Any
 ) -> None:
-    parameters = inputs[1] if len(inputs) > 1 else None
-    ctx.save_for_backward(inputs[0], output, parameters)
+    x, parameters = inputs  # PyTorch passes the default None for parameters not given
+    ctx.save_for_backward(x, output, parameters)
     ctx.spec = keyword_only_inputs["spec"]
-    ctx.inputs = len(inputs)  # (x,) or (x, parameters): one gradient each
 
 
-def _backward_formula(ctx: Any, grad_output: Any) -> tuple[Any, ...]:
+def _backward_formula(ctx: Any, grad_output: Any) -> tuple[Any, Any]:
     x, output, parameters = ctx.saved_tensors
     grad_x = None
     if ctx.needs_input_grad[0]:
         grad_x = _backward_op(x, grad_output, output, parameters, spec=ctx.spec)
-    if ctx.inputs == 1:
-        return (grad_x,)
     grad_parameters = None
     if parameters is not None and ctx.needs_input_grad[1]:
         grad_parameters = _parameter_backward_op(x, grad_output, output, parameters, spec=ctx.spec)
@@ -410,6 +422,10 @@ class Activation(torch.nn.Module):  # type: ignore[misc]  # torch is Any here: s
     ------
     ValueError
         ``learnable=True`` for an activation with nothing learnable.
+    InvalidSpecError
+        From ``forward``, when training has taken a learnable parameter to
+        a value the plugin refuses (softplus's or SiLU's ``beta`` to 0 or
+        below, squareplus's ``b`` below 0, any of them to inf or NaN).
 
     Notes
     -----
@@ -476,8 +492,12 @@ class Activation(torch.nn.Module):  # type: ignore[misc]  # torch is Any here: s
         """The spec (with the parameters' current values), shown inside ``Activation(...)``."""
         if not self.learnable:
             return self.spec
-        current = _resolve(self.spec, self._parameters_tensor().detach().cpu())
-        return f"{current!r}, learnable={self.learnable!r}"
+        # the values as they are, even one the plugin would refuse: a model must stay printable
+        values = self._parameters_tensor().detach().cpu().tolist()
+        config = {**_resolve(self.spec, None).config, **dict(zip(self.learnable, values, strict=True))}
+        name = config.pop("name")
+        current = ", ".join(f"{key}={value!r}" for key, value in config.items())
+        return f"{name}({current}), learnable={self.learnable!r}"
 
     def get_extra_state(self) -> str:
         """The spec, stored in the state dict (a string, so ``weights_only`` loading accepts it)."""

@@ -248,3 +248,19 @@ def test_replace_refuses_what_the_plugin_refuses_and_unknown_names():
         activations.InvalidSpecError, match="'alpha' is not one of its parameters; its parameters: none"
     ):
         activations.get("relu").replace(alpha=1.0)
+
+
+def test_replace_checks_types_as_the_registry_does():
+    prelu = activations.get("prelu")
+    assert prelu.replace(weight=np.float32(0.5)).config == {"name": "prelu", "weight": 0.5}  # a number
+    assert repr(prelu.replace(weight=1)) == "prelu(weight=1.0)"  # as activations.get("prelu(weight=1)")
+    with pytest.raises(activations.InvalidSpecError) as info:
+        prelu.replace(weight=True)
+    assert str(info.value) == "prelu(weight=True): parameter 'weight' expected a real number, got True"
+    with pytest.raises(
+        activations.InvalidSpecError, match=r"parameter 'weight' expected a real number, got '0\.1'"
+    ):
+        prelu.replace(weight="0.1")
+    with pytest.raises(activations.InvalidSpecError, match="expected a real number, got True"):
+        activations.get("prelu", weight=True)  # the same check
+    assert activations.get("prelu", weight=np.float64(0.5)) == prelu.replace(weight=0.5)

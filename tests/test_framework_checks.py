@@ -108,6 +108,43 @@ def test_the_torch_check_passes_on_learnable_activations(name):
 
 
 @needs_torch
+def test_the_torch_check_catches_an_adapter_that_doubles_the_parameters_gradient(monkeypatch):
+    import activations.torch as adapter
+
+    real = adapter._parameter_backward_op
+
+    def doubled(*args, **kwargs):
+        return 2 * real(*args, **kwargs)
+
+    monkeypatch.setattr(adapter, "_parameter_backward_op", doubled)  # what the autograd formula calls
+    with pytest.raises(
+        AssertionError,
+        match=r"the gradient of weight through the op is \[-?[0-9.e+-]+\], parameter_backward's",
+    ):
+        check_torch_adapter("prelu")
+
+
+@needs_jax
+def test_the_jax_check_catches_an_adapter_that_doubles_the_parameters_gradient(monkeypatch):
+    import activations.jax as adapter
+
+    real = adapter._host_backward_with
+
+    def doubled(act):
+        backward = real(act)
+
+        def host(*args):
+            grad, sums = backward(*args)
+            return grad, 2 * sums
+
+        return host
+
+    monkeypatch.setattr(adapter, "_host_backward_with", doubled)
+    with pytest.raises(AssertionError, match=r"jax.grad's gradient of weight is .*, parameter_backward's"):
+        check_jax_adapter("prelu")
+
+
+@needs_torch
 @pytest.mark.parametrize("name", ["bent_identity", "hardshrink", "relu6"])
 def test_the_torch_check_passes_on_third_party_and_kinked_activations(name):
     check_torch_adapter(name)

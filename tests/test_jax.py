@@ -186,6 +186,9 @@ def test_the_parameters_gradient_is_a_finite_difference_of_the_loss(name):
 def test_the_parameters_replace_the_specs_values_and_the_gradient_is_the_closed_form():
     f = aj.function("prelu", learnable=True)
     assert f.params == {"weight": 0.25}
+    assert f.params["weight"].dtype == jnp.float32
+    with jax.enable_x64(True):  # the default float dtype when the function is made
+        assert aj.function("prelu", learnable=True).params["weight"].dtype == jnp.float64
     x = jnp.array([-2.0, -0.5, 0.0, 3.0])
     g = jnp.array([1.0, 2.0, -1.0, 4.0])
     params = {"weight": jnp.asarray(0.5)}

@@ -206,6 +206,14 @@ def test_over_seeds_the_learned_values_are_summarised_per_layer():
     assert cell == f"weight {expected} |"
 
 
+def test_training_settings_hold_an_alias_fixed():
+    settings = analysis.Settings(epochs=2, learn=True, fixed=("lrelu",))
+    from activations.analysis._training import train_with
+
+    assert train_with("leaky_relu(negative_slope=0.25)", settings).learned == ()
+    assert len(train_with("prelu", settings).learned) == 3
+
+
 def test_fixed_must_name_an_activation_compared():
     with pytest.raises(ValueError, match="fixed names 'relu', which is not compared; compared: prelu"):
         analysis.compare(["prelu"], learn=True, fixed=["relu"], **SMALL)

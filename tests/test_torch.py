@@ -383,6 +383,18 @@ def test_cuda_tensors_are_computed_on_the_device_through_cupy():
     np.testing.assert_allclose(x.grad.cpu().numpy(), act.backward(xc, np.ones_like(xc)), rtol=1e-14, atol=0)
 
 
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+def test_cuda_tensors_give_the_parameters_gradient_on_the_device():
+    pytest.importorskip("cupy", reason="CuPy is not installed")
+    x = torch.randn(1000, device="cuda", dtype=torch.float64)
+    alpha = torch.tensor([0.7], device="cuda", dtype=torch.float64, requires_grad=True)
+    at.op("elu")(x, alpha).sum().backward()
+    assert alpha.grad.device == alpha.device
+    xc = x.cpu().numpy()
+    want = activations.get("elu(alpha=0.7)").parameter_backward(xc, np.ones_like(xc))["alpha"]
+    assert alpha.grad.item() == pytest.approx(want, rel=1e-12)
+
+
 # -- the module -------------------------------------------------------------------------------------
 def test_module_repr_reads_like_pytorchs_own():
     module = at.Activation("leaky_relu(negative_slope=0.2)")
@@ -578,10 +590,37 @@ def test_learnable_needs_a_learnable_parameter_and_parameters_their_shape():
         at.op("prelu")(torch.tensor([1.0]), torch.tensor([float("inf")]))
 
 
-@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16], ids=str)
-def test_half_precision_parameters_gradient_is_computed_in_float32(dtype):
-    x = torch.tensor([-2.0, -0.5, 3.0], dtype=dtype)
+@pytest.mark.parametrize(
+    ("dtype", "x", "g", "want"),
+    [
+        # float16: each product g * min(x, 0) = -/+90000 overflows float16 (inf - inf = NaN); float32: 0
+        (torch.float16, [-300.0, -300.0], [300.0, -300.0], 0.0),
+        # bfloat16 (8 significant bits): summed in bfloat16, -256 - 1 - 1 stays -256; in float32, -258
+        (torch.bfloat16, [-256.0, -1.0, -1.0], [1.0, 1.0, 1.0], -258.0),
+    ],
+    ids=["float16", "bfloat16"],
+)
+def test_half_precision_parameters_gradient_is_computed_in_float32(dtype, x, g, want):
+    x = torch.tensor(x, dtype=dtype)
     weight = torch.tensor([0.5], dtype=dtype, requires_grad=True)
-    at.op("prelu")(x, weight).backward(torch.ones(3, dtype=dtype))
+    at.op("prelu")(x, weight).backward(torch.tensor(g, dtype=dtype))
     assert weight.grad.dtype == dtype
-    assert weight.grad.item() == -2.5
+    assert weight.grad.item() == want
+
+
+def test_the_parameters_gradient_of_gpu_tensors_goes_through_dlpack_views():
+    """The CUDA path's plumbing, with NumPy standing in for CuPy (as for the values)."""
+    x = torch.tensor([-2.0, 1.0, -0.5])
+    g = torch.tensor([1.0, 5.0, 2.0])
+    output = at.op("elu")(x)
+    sums = at._parameter_sums_through_dlpack(np, activations.get("elu"), x, g, output)
+    assert sums == {"alpha": pytest.approx(1.0 * np.expm1(-2.0) + 2.0 * np.expm1(-0.5), rel=1e-6)}
+
+
+def test_a_module_whose_parameter_left_its_domain_still_prints():
+    module = at.Activation("softplus", learnable=True)
+    with torch.no_grad():
+        module.beta.fill_(-2.0)
+    assert repr(module) == "Activation(softplus(beta=-2.0), learnable=('beta',))"
+    with pytest.raises(activations.InvalidSpecError, match=r"softplus\(beta=-2.0\): beta must be"):
+        module(torch.ones(2))
