@@ -208,7 +208,8 @@ def _learnable_function(act: BoundActivation) -> Callable[[Any, Any], Any]:
     activation.__doc__ = (
         f"{label} on JAX arrays, its learnable parameters from params (see activations.jax.function)."
     )
-    activation.params = {name: jnp.asarray(float(act.config[name])) for name in names}  # type: ignore[attr-defined]
+    default = jnp.result_type(float)  # float32, or float64 with x64 enabled
+    activation.params = {name: jnp.asarray(float(act.config[name]), dtype=default) for name in names}  # type: ignore[attr-defined]
     return activation
 
 
