@@ -10,6 +10,7 @@ GPU are there, and are skipped otherwise.
 from __future__ import annotations
 
 import importlib
+import pathlib
 import subprocess
 import sys
 
@@ -156,6 +157,46 @@ def test_a_numpy_only_spelling_fails_the_stand_in_check_with_the_call_named():
     message = str(info.value)
     assert message.startswith("check_on_backend[stand-in](numpy_only_relu): derivative (float16) raised ")
     assert "np.maximum.reduce is not supported on CuPy: only add and multiply reduce" in message
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda x: np.spacing(x), "np.spacing: CuPy 15.0.0a1 has no 'spacing'"),
+        (lambda x: np.frompyfunc(abs, 1, 1)(x), "has no 'abs (vectorized)'"),
+        (lambda x: __import__("scipy.special").special.owens_t(x, 1.0), "np.owens_t: CuPy 15.0.0a1 has no"),
+        (lambda x: np.sum(x, where=x > 0), "np.sum(..., where=...): CuPy's sum has no where="),
+        (lambda x: np.any(x > 0, where=x > 0), "np.any(..., where=...): CuPy's any has no where="),
+        (lambda x: np.count_nonzero(x, keepdims=True), "CuPy's count_nonzero has no keepdims="),
+    ],
+    ids=["spacing", "frompyfunc", "owens_t", "sum-where", "any-where", "count_nonzero-keepdims"],
+)
+def test_the_stand_in_refuses_what_cupy_has_no_namesake_or_keyword_of(call, message):
+    with pytest.raises(TypeError) as info:
+        call(StandInArray(np.array([1.0, -2.0])))
+    assert message in str(info.value)
+
+
+def test_the_stand_in_computes_what_cupy_has_and_has_cupys_flags_only():
+    import scipy.special
+
+    x = StandInArray(np.array([1.0, -2.0]))
+    assert scipy.special.erfcx(x).get().tolist() == scipy.special.erfcx(np.array([1.0, -2.0])).tolist()
+    assert np.expm1(x).get().tolist() == np.expm1(np.array([1.0, -2.0])).tolist()
+    assert (x.flags.c_contiguous, x.flags.owndata) == (True, True)
+    with pytest.raises(AttributeError):
+        x.flags.writeable  # noqa: B018 (CuPy's flags have no writeable)
+
+
+def test_the_cupy_names_are_those_of_the_generator():
+    """The generated file is what benchmarks/cupy_names.py writes from the CuPy version it names."""
+    from activations.testing import _cupy_names
+
+    text = pathlib.Path(_cupy_names.__file__).read_text()
+    assert text.startswith(f'"""The names CuPy {_cupy_names.CUPY_VERSION} provides')
+    assert "Regenerate with ``python benchmarks/cupy_names.py CUPY_CHECKOUT``" in text
+    assert {"tanh", "expm1", "log1p", "clip", "copyto", "empty_like", "where"} <= _cupy_names.CUPY
+    assert {"erfc", "erfcx", "ndtr", "log_ndtr", "expit"} <= _cupy_names.CUPYX_SCIPY_SPECIAL
 
 
 def test_check_activation_runs_the_backend_check_on_request():
