@@ -332,3 +332,67 @@ def test_parameter_gradients_on_the_device_stay_there():
     sums = prelu.parameter_backward(StandInArray(x), StandInArray(g))
     assert type(sums["weight"]) is StandInArray  # a 0-d array on the device, no copy to the host
     assert sums["weight"].item() == prelu.parameter_backward(x, g)["weight"]
+
+
+# -- the device each computation runs on, dask of device chunks, messages --------------------------
+class _Device:
+    """A device as CuPy's is: a context manager that makes it current."""
+
+    entered = 0
+
+    def __enter__(self):
+        type(self).entered += 1
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __eq__(self, other):
+        return isinstance(other, _Device)
+
+    def __hash__(self):
+        return 0
+
+
+class _OnADevice(StandInArray):
+    """A stand-in whose device is a context manager, like cupy.cuda.Device."""
+
+    __slots__ = ()
+
+    @property
+    def device(self):
+        return _Device()
+
+
+@pytest.mark.parametrize("method", ["forward", "derivative", "backward", "parameter_backward"])
+def test_the_plugin_computes_with_the_inputs_device_current(method):
+    prelu = activations.get("prelu")
+    x = _OnADevice(np.array([-1.0, 2.0]))
+    before = _Device.entered
+    args = (x,) if method in ("forward", "derivative") else (x, _OnADevice(np.ones(2)))
+    getattr(prelu, method)(*args)
+    assert _Device.entered == before + 1
+
+
+def test_output_stats_of_a_dask_array_of_device_chunks():
+    da = pytest.importorskip("dask.array")
+    from activations.analysis import output_stats
+
+    host = np.random.default_rng(0).normal(size=1000)
+    x = da.from_array(host, chunks=250).map_blocks(StandInArray, meta=StandInArray(np.empty(0)))
+    got, want = output_stats("relu", x), output_stats("relu", host)
+    assert (got.sparsity, got.zero_gradient_fraction, got.max_gradient) == (
+        want.sparsity,
+        want.zero_gradient_fraction,
+        want.max_gradient,
+    )
+    assert got.mean_output == pytest.approx(want.mean_output, rel=1e-12)
+    assert got.std_output == pytest.approx(want.std_output, rel=1e-12)
+
+
+def test_a_device_out_with_host_inputs_is_named_out():
+    with pytest.raises(TypeError) as info:
+        activations.get("relu").backward(np.ones(3), np.ones(3), out=StandInArray(np.empty(3)))
+    assert str(info.value) == (
+        "relu: x is a numpy.ndarray and out a StandInArray: they must be arrays of one type"
+    )
