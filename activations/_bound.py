@@ -365,6 +365,54 @@ class BoundActivation:
         sums = self.plugin.parameter_backward(arr, grad, output=output)
         return {name: float(self._parameter_sum(sums, name)) for name in names}
 
+    def replace(self, **changes: Any) -> BoundActivation:
+        """A new activation of the same plugin with some parameters changed, as ``dataclasses.replace``.
+
+        The plugin's class is called with the parameters of ``config``,
+        ``changes`` applied; its own checks judge the new values. Training
+        steps learnable parameters this way (the registry is not consulted,
+        so it works for an activation from any registry, or none).
+
+        Raises
+        ------
+        InvalidSpecError
+            A name that is not one of the activation's parameters, or a value
+            the plugin refuses; the message quotes the spec it would have built.
+
+        Examples
+        --------
+        >>> import activations
+        >>> prelu = activations.get("prelu")
+        >>> prelu.replace(weight=0.1)
+        prelu(weight=0.1)
+        >>> prelu.replace(weight=float("nan"))
+        Traceback (most recent call last):
+        ...
+        activations.InvalidSpecError: prelu(weight=nan): weight must be finite, got nan
+        """
+        from ._errors import InvalidSpecError
+        from ._spec import check_type
+
+        config = self.config
+        name = config.pop("name")
+        unknown = sorted(set(changes) - set(config))
+        if unknown:
+            accepted = ", ".join(config) or "none"
+            message = f"{self!r}: {unknown[0]!r} is not one of its parameters; its parameters: {accepted}"
+            raise InvalidSpecError(message, spec=self)
+        params = dict(config)
+        for key, value in changes.items():  # the registry's check: a spec that get() would accept
+            try:
+                params[key] = check_type(value, config[key])
+            except TypeError as exc:
+                spec = format_spec({"name": name, **config, key: value})
+                raise InvalidSpecError(f"{spec}: parameter {key!r} {exc}", spec=self) from None
+        try:
+            plugin = type(self.plugin)(**params)
+        except (TypeError, ValueError) as exc:
+            raise InvalidSpecError(f"{format_spec({'name': name, **params})}: {exc}", spec=self) from None
+        return BoundActivation(plugin)
+
     def _parameter_sum(self, sums: Any, name: str) -> Any:
         """The plugin's sum for ``name``, or a TypeError saying what it returned instead."""
         try:

@@ -30,7 +30,7 @@ from ._errors import (
     UnknownActivationError,
 )
 from ._lazy import public
-from ._spec import fold, parse_spec
+from ._spec import check_type, fold, parse_spec
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -117,25 +117,6 @@ def _parameters(factory: Callable[..., Any]) -> dict[str, Any] | None:
     return params
 
 
-def _check_type(value: Any, default: Any) -> Any:
-    """``value`` converted to the type of ``default``, or a TypeError saying what is allowed."""
-    if isinstance(default, bool) or default is None:
-        if isinstance(default, bool) and not isinstance(value, bool):
-            raise TypeError(f"expected True or False, got {value!r}")
-        return value
-    if isinstance(default, float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"expected a real number, got {value!r}")
-        return float(value)
-    if isinstance(default, int):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"expected an integer, got {value!r}")
-        return value
-    if isinstance(default, str) and not isinstance(value, str):
-        raise TypeError(f"expected a string, got {value!r}")
-    return value
-
-
 @dataclass(frozen=True)
 class _Entry:
     """One registered activation: its factory and what was learnt at registration."""
@@ -171,7 +152,7 @@ class _Entry:
                         spec=spec,
                     )
                 try:
-                    checked[key] = _check_type(value, self.parameters[key])
+                    checked[key] = check_type(value, self.parameters[key])
                 except TypeError as exc:
                     raise InvalidSpecError(
                         f"{self._call(params)}: parameter {key!r} {exc}; accepted: {self.accepted()}",

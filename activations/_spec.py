@@ -13,9 +13,11 @@ import ast
 import re
 from typing import Any
 
+import numpy as np
+
 from ._errors import InvalidSpecError
 
-__all__ = ["MAX_SPEC_LENGTH", "fold", "parse_spec"]
+__all__ = ["MAX_SPEC_LENGTH", "check_type", "fold", "parse_spec"]
 
 MAX_SPEC_LENGTH = 512
 
@@ -147,3 +149,39 @@ def _parse(spec: str) -> tuple[str, dict[str, Any]]:
             raise InvalidSpecError(f"spec {spec!r}: the parameter {keyword.arg!r} is given twice", spec=spec)
         params[keyword.arg] = _literal(keyword.value, spec, keyword.arg)
     return name, params
+
+
+def check_type(value: Any, default: Any) -> Any:
+    """``value`` converted to the type of ``default``, or a TypeError saying what is allowed.
+
+    A NumPy scalar counts as the Python number it holds (``np.float32(0.5)``
+    is the real number 0.5).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from activations._spec import check_type
+    >>> check_type(1, 0.5), check_type(np.float32(0.5), 0.25)
+    (1.0, 0.5)
+    >>> check_type(True, 0.5)
+    Traceback (most recent call last):
+    ...
+    TypeError: expected a real number, got True
+    """
+    if isinstance(value, np.generic) and not isinstance(value, np.bool_):
+        value = value.item()
+    if isinstance(default, bool) or default is None:
+        if isinstance(default, bool) and not isinstance(value, bool):
+            raise TypeError(f"expected True or False, got {value!r}")
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"expected a real number, got {value!r}")
+        return float(value)
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"expected an integer, got {value!r}")
+        return value
+    if isinstance(default, str) and not isinstance(value, str):
+        raise TypeError(f"expected a string, got {value!r}")
+    return value

@@ -35,6 +35,14 @@ How it works, and what follows from it:
   `TypeError` naming it, raised when the function is traced (an exception
   inside a callback would reach the caller without its type).
 
+An activation's learnable parameters (PReLU's ``weight``, ELU's ``alpha``
+...) become an argument with ``function(spec, learnable=True)``: it returns
+``f(params, x)``, ``params`` a dict of scalar arrays, so that ``jax.grad``
+differentiates with respect to them; their gradient is the plugin's
+``parameter_backward``. Under ``jax.vmap`` the parameter gradient needs one
+plugin call per batch row (the plugin gives whole sums, and vmap asks for
+one per row), all inside one callback.
+
 JAX is imported by this module only (``import activations`` does not import
 it), typed as ``Any`` so that the package's type check needs no JAX.
 """
@@ -75,7 +83,137 @@ def _host_backward(act: BoundActivation) -> Callable[[Any, Any, Any], Any]:
     return backward
 
 
-def function(spec: Any) -> Callable[[Any], Any]:
+def _cast_in(x: Any, label: str) -> tuple[Any, Any]:
+    """``x`` as a JAX array of a dtype the callbacks compute in, and the dtype to round back to."""
+    x = jnp.asarray(x)
+    dtype = np.dtype(x.dtype)
+    if dtype.name in _DIRECT:
+        return x, dtype
+    if dtype.name in _UPCAST:
+        return x.astype(jnp.float32), dtype
+    raise TypeError(
+        f"{label}: got an array of dtype {dtype}; the activations take float32 and float64 "
+        "(float16 and bfloat16 are computed in float32 and rounded back)"
+    )
+
+
+def _batched(values: Any, *arrays: Any) -> tuple[tuple[int, ...], Any, list[Any]]:
+    """The batch shape of a callback under vmap (the leading axes of ``values`` but its last), broadcast.
+
+    ``vmap_method="expand_dims"`` gives every operand the same number of
+    leading batch axes, of size 1 where it is not batched: ``values`` has
+    shape ``(*batch, n)``. Returns the batch shape and the operands broadcast
+    to it (``values`` to ``(*batch, n)``).
+    """
+    lead = values.ndim - 1
+    batch = np.broadcast_shapes(values.shape[:lead], *(a.shape[:lead] for a in arrays))
+    wide = [np.broadcast_to(a, batch + a.shape[lead:]) for a in arrays]
+    return batch, np.broadcast_to(values, (*batch, values.shape[-1])), wide
+
+
+def _with(act: BoundActivation, values: Any) -> BoundActivation:
+    return act.replace(**dict(zip(act.learnable, np.asarray(values).tolist(), strict=True)))
+
+
+def _host_forward_with(act: BoundActivation) -> Callable[[Any, Any], Any]:
+    def forward(values: Any, x: Any) -> Any:
+        values, x = np.asarray(values), np.asarray(x)
+        if values.ndim == 1 or values.shape[:-1] == (1,) * (values.ndim - 1):  # one set of values
+            return np.asarray(_with(act, values.reshape(-1)).forward(x), dtype=x.dtype)
+        batch, values, (x,) = _batched(values, x)
+        out = np.empty(x.shape, x.dtype)
+        for row in np.ndindex(batch):
+            out[row] = _with(act, values[row]).forward(x[row])
+        return out
+
+    return forward
+
+
+def _host_backward_with(act: BoundActivation) -> Callable[[Any, Any, Any, Any], Any]:
+    names = act.learnable
+
+    def rows(values: Any, x: Any, grad_output: Any, output: Any) -> tuple[Any, Any]:
+        row = _with(act, values)
+        grad = row.backward(x, grad_output, output=output)
+        sums = row.parameter_backward(x, grad_output, output=output)
+        return grad, np.array([sums[name] for name in names])
+
+    def backward(values: Any, x: Any, grad_output: Any, output: Any) -> tuple[Any, Any]:
+        values, x, grad_output, output = map(np.asarray, (values, x, grad_output, output))
+        if values.ndim == 1:  # not under vmap
+            grad, sums = rows(values, x, grad_output, output)
+            return np.asarray(grad, dtype=x.dtype), sums.astype(values.dtype)
+        batch, values, (x, grad_output, output) = _batched(values, x, grad_output, output)
+        grads = np.empty(x.shape, x.dtype)
+        sums = np.empty(values.shape, values.dtype)
+        for row in np.ndindex(batch):  # vmap asks for each row's own sums
+            grads[row], sums[row] = rows(values[row], x[row], grad_output[row], output[row])
+        return grads, sums
+
+    return backward
+
+
+def _learnable_function(act: BoundActivation) -> Callable[[Any, Any], Any]:
+    """`function` with ``learnable=True``: ``f(params, x)``."""
+    label = repr(act)
+    names = act.learnable
+    if not names:
+        raise ValueError(
+            f"{label} has no learnable parameter, so learnable=True cannot apply "
+            "(prelu, leaky_relu, elu, celu, silu, softplus and squareplus have one)"
+        )
+    host_forward, host_backward = _host_forward_with(act), _host_backward_with(act)
+
+    def like(a: Any) -> Any:
+        return jax.ShapeDtypeStruct(a.shape, a.dtype)
+
+    def forward(values: Any, x: Any) -> Any:
+        return jax.pure_callback(host_forward, like(x), values, x, vmap_method="expand_dims")
+
+    apply = jax.custom_vjp(forward)
+
+    def apply_forward(values: Any, x: Any) -> tuple[Any, tuple[Any, Any, Any]]:
+        output = apply(values, x)
+        return output, (values, x, output)
+
+    def apply_backward(saved: tuple[Any, Any, Any], grad_output: Any) -> tuple[Any, Any]:
+        values, x, output = saved
+        shapes = (like(x), like(values))
+        grad, sums = jax.pure_callback(
+            host_backward, shapes, values, x, grad_output, output, vmap_method="expand_dims"
+        )
+        return sums, grad
+
+    apply.defvjp(apply_forward, apply_backward)
+
+    def activation(params: Any, x: Any) -> Any:
+        if not isinstance(params, dict) or set(params) != set(names):
+            got = sorted(params) if isinstance(params, dict) else type(params).__name__
+            raise ValueError(f"{label}: params must be a dict of {', '.join(names)}; got {got}")
+        scalars = [jnp.asarray(params[name]) for name in names]
+        for name, value in zip(names, scalars, strict=True):
+            if value.shape != ():
+                raise ValueError(
+                    f"{label}: params[{name!r}] must be a scalar, got shape {value.shape} "
+                    "(per-channel parameters are out of scope: specs and config hold scalars)"
+                )
+        x, dtype = _cast_in(x, label)
+        values = jnp.stack(scalars).astype(jnp.result_type(*scalars, jnp.float32))
+        if not isinstance(values, jax.core.Tracer):  # concrete: a refused value fails here, plainly
+            _with(act, values)  # (under jit it fails inside the callback, the plugin's message within)
+        out = apply(values, x)
+        return out if out.dtype == dtype else out.astype(dtype)
+
+    activation.__name__ = activation.__qualname__ = act.name
+    activation.__doc__ = (
+        f"{label} on JAX arrays, its learnable parameters from params (see activations.jax.function)."
+    )
+    default = jnp.result_type(float)  # float32, or float64 with x64 enabled
+    activation.params = {name: jnp.asarray(float(act.config[name]), dtype=default) for name in names}  # type: ignore[attr-defined]
+    return activation
+
+
+def function(spec: Any, *, learnable: bool = False) -> Callable[..., Any]:
     """The activation ``spec`` as a differentiable JAX function.
 
     Parameters
@@ -84,20 +222,33 @@ def function(spec: Any) -> Callable[[Any], Any]:
         Anything :func:`activations.get` accepts: a name, a spec string such
         as ``"leaky_relu(negative_slope=0.2)"``, a dict, a plugin instance or
         a bound activation.
+    learnable : bool
+        Return ``f(params, x)`` instead, with the activation's learnable
+        parameters (its ``learnable``) taken from ``params``, a dict of
+        scalar arrays keyed by their names, so that ``jax.grad`` gives their
+        gradient. The function's attribute ``params`` holds the spec's
+        values, as arrays of JAX's default float dtype when the function
+        was made (float32; float64 with x64 enabled): the usual initial
+        ``params``.
 
     Returns
     -------
     callable
-        ``f(x)`` on a JAX array (or anything ``jax.numpy.asarray`` takes),
-        returning an array of ``x``'s shape and dtype; a ``jax.custom_vjp``
-        whose forward and backward passes call the plugin through
-        ``jax.pure_callback``. See the module's notes on accelerators and on
-        forward-mode differentiation.
+        ``f(x)`` (or ``f(params, x)``) on a JAX array (or anything
+        ``jax.numpy.asarray`` takes), returning an array of ``x``'s shape and
+        dtype; a ``jax.custom_vjp`` whose forward and backward passes call
+        the plugin through ``jax.pure_callback``. See the module's notes on
+        accelerators and on forward-mode differentiation.
 
     Raises
     ------
     UnknownActivationError, InvalidSpecError
-        ``spec`` names no registered activation, or is malformed.
+        ``spec`` names no registered activation, or is malformed; when
+        called, a value of ``params`` the plugin refuses.
+    ValueError
+        ``learnable=True`` for an activation with nothing learnable; when
+        called, ``params`` without exactly its learnable parameters, or with
+        one that is not a scalar.
     TypeError
         When called on an array whose dtype is not floating.
 
@@ -111,8 +262,19 @@ def function(spec: Any) -> Callable[[Any], Any]:
     Array([0., 0., 1.], dtype=float32)
     >>> jax.vmap(jax.grad(activations.jax.function("tanh")))(x)
     Array([0.4199743 , 1.        , 0.07065083], dtype=float32)
+
+    With learnable parameters:
+
+    >>> prelu = activations.jax.function("prelu", learnable=True)
+    >>> prelu.params
+    {'weight': Array(0.25, dtype=float32)}
+    >>> loss = lambda params, x: prelu(params, x).sum()
+    >>> jax.grad(loss)(prelu.params, jnp.array([-2.0, 3.0]))  # d/dw of the sum of w * min(x, 0)
+    {'weight': Array(-2., dtype=float32)}
     """
     act = activations.get(spec)
+    if learnable:
+        return _learnable_function(act)
     label = repr(act)
     host_forward, host_backward = _host_forward(act), _host_backward(act)
 
@@ -136,16 +298,9 @@ def function(spec: Any) -> Callable[[Any], Any]:
     apply.defvjp(apply_forward, apply_backward)
 
     def activation(x: Any) -> Any:
-        x = jnp.asarray(x)
-        dtype = np.dtype(x.dtype)
-        if dtype.name in _DIRECT:
-            return apply(x)
-        if dtype.name in _UPCAST:
-            return apply(x.astype(jnp.float32)).astype(dtype)
-        raise TypeError(
-            f"{label}: got an array of dtype {dtype}; the activations take float32 and float64 "
-            "(float16 and bfloat16 are computed in float32 and rounded back)"
-        )
+        x, dtype = _cast_in(x, label)
+        out = apply(x)
+        return out if out.dtype == dtype else out.astype(dtype)
 
     activation.__name__ = activation.__qualname__ = act.name
     activation.__doc__ = f"{label} on JAX arrays (see activations.jax.function)."

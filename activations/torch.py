@@ -31,11 +31,13 @@ it). The spec is a constant for ``torch.compile`` and ``torch.export``, and
 an exported program loads in any process that has imported this module.
 ``parameters`` is where learnable parameters go (DESIGN.md, "Learnable
 parameters"): a 1-D tensor of their values, in the order the plugin
-declares them, so that autograd gives their gradient as one more input's,
-while the spec holds everything fixed (a single optional tensor rather than
-a list of them, which costs PyTorch about 60 us more per forward and
-backward). No activation declares a learnable parameter yet, so it must be
-None.
+declares them (its ``learnable``), so that autograd gives their gradient as
+one more input's, while the spec holds everything fixed (a single optional
+tensor rather than a list of them, which PyTorch would flatten and rebuild
+at every call). Their values replace the spec's; their gradient is
+a third operator, ``activations::parameter_backward``, which calls the
+plugin's ``parameter_backward``. `Activation` with ``learnable=True`` holds
+them as ``nn.Parameter``.
 
 The forward operator calls the plugin's ``forward``; the backward operator
 (its own operator, so that autograd's ``setup_context`` and ``backward``
@@ -63,9 +65,10 @@ check needs no PyTorch.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import activations
@@ -96,12 +99,22 @@ def _remember(spec: Any) -> BoundActivation:
 
 
 def _resolve(spec: str, parameters: Any) -> BoundActivation:
+    """The activation of ``spec``, with its learnable parameters set from ``parameters`` if given."""
     act = _RESOLVED.get(spec)
     if act is None:
         act = _RESOLVED[spec] = activations.get(spec)
-    if parameters is not None:
+    if parameters is None:
+        return act
+    names = act.learnable
+    if not names:
         raise ValueError(f"{spec}: parameters must be None: {act.name} declares no learnable parameters")
-    return act
+    if parameters.dim() != 1 or parameters.numel() != len(names):
+        raise ValueError(
+            f"{spec}: parameters must be a 1-D tensor of {len(names)} value(s), {', '.join(names)} "
+            f"in that order; got one of shape {tuple(parameters.shape)}"
+        )
+    values = parameters.detach().tolist()  # the values are needed on the host (a sync on a GPU)
+    return act.replace(**dict(zip(names, values, strict=True)))
 
 
 def _check_dtype(x: Any, spec: str) -> None:
@@ -150,10 +163,10 @@ def _import_cupy() -> Any:
         ) from exc
 
 
-def _on_cuda(method: Callable[..., Any], result: Any, *inputs: Any, output: Any = None) -> None:
-    """Run ``method`` on CuPy views of CUDA tensors, on PyTorch's current stream of their device."""
+@contextlib.contextmanager
+def _on_torch_stream(device: Any) -> Iterator[Any]:
+    """CuPy, with PyTorch's current stream of ``device`` as CuPy's current stream."""
     cupy = _import_cupy()
-    device = result.device
     with torch.cuda.device(device), cupy.cuda.Device(device.index):
         current = torch.cuda.current_stream(device)
         from_external = getattr(cupy.cuda.Stream, "from_external", None)
@@ -163,7 +176,13 @@ def _on_cuda(method: Callable[..., Any], result: Any, *inputs: Any, output: Any 
             else cupy.cuda.ExternalStream(current.cuda_stream, device.index)
         )
         with stream:
-            _through_dlpack(cupy, method, result, *inputs, output=output)
+            yield cupy
+
+
+def _on_cuda(method: Callable[..., Any], result: Any, *inputs: Any, output: Any = None) -> None:
+    """Run ``method`` on CuPy views of CUDA tensors, on PyTorch's current stream of their device."""
+    with _on_torch_stream(result.device) as cupy:
+        _through_dlpack(cupy, method, result, *inputs, output=output)
 
 
 def _through_dlpack(
@@ -210,6 +229,46 @@ def _backward(x: Any, grad_output: Any, output: Any, parameters: Any = None, *, 
     return _compute(act.backward, x, grad_output, output=None if x.dtype in _UPCAST else output)
 
 
+def _parameter_backward(x: Any, grad_output: Any, output: Any, parameters: Any, *, spec: str) -> Any:
+    _check_dtype(x, spec)
+    act = _resolve(spec, parameters)
+    if x.dtype in _UPCAST:  # NumPy has no bfloat16; its rounded output is not used (see _backward)
+        x, grad_output, output = x.to(_F32), grad_output.to(_F32), None
+    if x.device.type == "cpu":
+        sums = act.parameter_backward(
+            _numpy(x), _numpy(grad_output), output=None if output is None else _numpy(output)
+        )
+    elif x.device.type == "cuda":
+        with _on_torch_stream(x.device) as cupy:
+            sums = _parameter_sums_through_dlpack(cupy, act, x, grad_output, output)
+    else:
+        raise NotImplementedError(f"tensors on {x.device.type!r} are not supported")
+    values = [float(sums[name]) for name in act.learnable]  # 0-d CuPy arrays: a sync, as .item()
+    return torch.tensor(values, dtype=parameters.dtype, device=parameters.device)
+
+
+def _parameter_sums_through_dlpack(
+    xp: Any, act: BoundActivation, x: Any, grad_output: Any, output: Any
+) -> dict[str, float]:
+    """``act.parameter_backward`` on views made by ``xp.from_dlpack`` (CuPy on a GPU), as floats.
+
+    NumPy makes the same views of CPU tensors, which is how this path is
+    tested without a GPU.
+
+    Examples
+    --------
+    >>> import numpy as np, torch
+    >>> import activations
+    >>> from activations.torch import _parameter_sums_through_dlpack
+    >>> x, g = torch.tensor([-2.0, 3.0]), torch.tensor([1.0, 1.0])
+    >>> _parameter_sums_through_dlpack(np, activations.get("prelu"), x, g, None)
+    {'weight': -2.0}
+    """
+    views = [xp.from_dlpack(t.detach()) for t in (x, grad_output)]
+    saved = None if output is None else xp.from_dlpack(output.detach())
+    return {name: float(value) for name, value in act.parameter_backward(*views, output=saved).items()}
+
+
 def _like_x(x: Any, *args: Any, spec: str) -> Any:
     """The fake implementation of both operators: the result's metadata, no data touched."""
     _check_dtype(x, spec)
@@ -228,21 +287,41 @@ _backward_op = torch.library.custom_op(
     mutates_args=(),
     schema="(Tensor x, Tensor grad_output, Tensor output, Tensor? parameters=None, *, str spec) -> Tensor",
 )
+_parameter_backward_op = torch.library.custom_op(
+    f"{_NAMESPACE}::parameter_backward",
+    _parameter_backward,
+    mutates_args=(),
+    schema="(Tensor x, Tensor grad_output, Tensor output, Tensor parameters, *, str spec) -> Tensor",
+)
 _forward_op.register_fake(_like_x)
 _backward_op.register_fake(_like_x)
+
+
+def _like_parameters(x: Any, grad_output: Any, output: Any, parameters: Any, *, spec: str) -> Any:
+    _check_dtype(x, spec)
+    return torch.empty_like(parameters)
+
+
+_parameter_backward_op.register_fake(_like_parameters)
 
 
 def _setup_context(
     ctx: Any, inputs: tuple[Any, ...], keyword_only_inputs: dict[str, Any], output: Any
 ) -> None:
-    ctx.save_for_backward(inputs[0], output)
+    x, parameters = inputs  # PyTorch passes the default None for parameters not given
+    ctx.save_for_backward(x, output, parameters)
     ctx.spec = keyword_only_inputs["spec"]
-    ctx.inputs = len(inputs)  # (x,) or (x, parameters): one gradient each
 
 
-def _backward_formula(ctx: Any, grad_output: Any) -> tuple[Any, ...]:
-    x, output = ctx.saved_tensors
-    return (_backward_op(x, grad_output, output, spec=ctx.spec), *(None,) * (ctx.inputs - 1))
+def _backward_formula(ctx: Any, grad_output: Any) -> tuple[Any, Any]:
+    x, output, parameters = ctx.saved_tensors
+    grad_x = None
+    if ctx.needs_input_grad[0]:
+        grad_x = _backward_op(x, grad_output, output, parameters, spec=ctx.spec)
+    grad_parameters = None
+    if parameters is not None and ctx.needs_input_grad[1]:
+        grad_parameters = _parameter_backward_op(x, grad_output, output, parameters, spec=ctx.spec)
+    return (grad_x, grad_parameters)
 
 
 _forward_op.register_autograd(_backward_formula, setup_context=_setup_context)
@@ -296,6 +375,16 @@ def op(spec: Any) -> Callable[..., Any]:
     tensor([0.2000, 0.2000, 1.0000])
     >>> torch.library.opcheck(leaky.func, (torch.randn(3, 4),), leaky.keywords)["test_schema"]
     'SUCCESS'
+
+    An activation with learnable parameters takes their values as a second
+    argument, a 1-D tensor in the order of its ``learnable``; they replace
+    the spec's, and autograd gives their gradient too:
+
+    >>> prelu = activations.torch.op("prelu")
+    >>> weight = torch.tensor([0.1], requires_grad=True)
+    >>> prelu(torch.tensor([-2.0, 3.0]), weight).sum().backward()
+    >>> weight.grad  # d/dw of the sum of w * min(x, 0)
+    tensor([-2.])
     """
     if isinstance(spec, str) and torch.compiler.is_compiling():
         # Traced by torch.compile: the registry is not traceable, and need not be; the operator
@@ -306,18 +395,37 @@ def op(spec: Any) -> Callable[..., Any]:
 
 
 class Activation(torch.nn.Module):  # type: ignore[misc]  # torch is Any here: see the module docstring
-    """The activation ``spec`` as a ``torch.nn.Module`` (element-wise, no parameters).
+    """The activation ``spec`` as a ``torch.nn.Module`` (element-wise), its parameters learnable on request.
 
     Parameters
     ----------
     spec : str, dict or activation
         Anything :func:`activations.get` accepts.
+    learnable : bool
+        Hold each of the activation's learnable parameters (its
+        ``learnable``, e.g. PReLU's ``weight``) as a ``torch.nn.Parameter``,
+        a 0-d tensor of the default dtype initialised from the spec, which
+        an optimiser trains with the rest of the model. Without it (the
+        default) the module has no parameters and the spec's values stay.
 
     Attributes
     ----------
     spec : str
         The activation's spec string (its ``repr``), which the module's
-        ``repr`` shows and its state dict holds.
+        ``repr`` shows and its state dict holds. With ``learnable=True`` its
+        values of the learnable parameters are the initial ones: the
+        parameters hold the current ones.
+    learnable : tuple of str
+        The names of the module's parameters (empty unless ``learnable=True``).
+
+    Raises
+    ------
+    ValueError
+        ``learnable=True`` for an activation with nothing learnable.
+    InvalidSpecError
+        From ``forward``, when training has taken a learnable parameter to
+        a value the plugin refuses (softplus's or SiLU's ``beta`` to 0 or
+        below, squareplus's ``b`` below 0, any of them to inf or NaN).
 
     Notes
     -----
@@ -333,6 +441,12 @@ class Activation(torch.nn.Module):  # type: ignore[misc]  # torch is Any here: s
       ``torch.serialization.safe_globals([activations.torch.Activation, ...])``
       listing the model's other classes too.
     * Plain ``pickle`` and ``copy.deepcopy`` work.
+    * With ``learnable=True`` the state dict holds each parameter under its
+      name, next to the spec, and ``repr`` shows the current values.
+
+    Parameters are scalars: per-channel ones (PyTorch's
+    ``PReLU(num_parameters=C)``) are out of scope, as specs and ``config``
+    hold scalars.
 
     Examples
     --------
@@ -345,19 +459,45 @@ class Activation(torch.nn.Module):  # type: ignore[misc]  # torch is Any here: s
     tensor([-0.2000,  1.0000])
     >>> dict(act.state_dict())
     {'_extra_state': 'leaky_relu(negative_slope=0.2)'}
+    >>> prelu = activations.torch.Activation("prelu", learnable=True)
+    >>> [(name, p.item()) for name, p in prelu.named_parameters()]
+    [('weight', 0.25)]
+    >>> prelu
+    Activation(prelu(weight=0.25), learnable=('weight',))
     """
 
-    def __init__(self, spec: Any) -> None:
+    def __init__(self, spec: Any, *, learnable: bool = False) -> None:
         super().__init__()
-        self.spec: str = repr(_remember(spec))
+        act = _remember(spec)
+        self.spec: str = repr(act)
+        if learnable and not act.learnable:
+            raise ValueError(
+                f"{act!r} has no learnable parameter, so learnable=True cannot apply "
+                "(prelu, leaky_relu, elu, celu, silu, softplus and squareplus have one)"
+            )
+        self.learnable: tuple[str, ...] = act.learnable if learnable else ()
+        for name in self.learnable:
+            self.register_parameter(name, torch.nn.Parameter(torch.tensor(float(act.config[name]))))
+
+    def _parameters_tensor(self) -> Any:
+        return torch.stack([getattr(self, name) for name in self.learnable])
 
     def forward(self, x: Any) -> Any:
         """Compute the activation of ``x`` (any shape; float32, float64, float16 or bfloat16)."""
-        return _forward_op(x, spec=self.spec)
+        if not self.learnable:
+            return _forward_op(x, spec=self.spec)
+        return _forward_op(x, self._parameters_tensor(), spec=self.spec)
 
     def extra_repr(self) -> str:
-        """The spec, shown inside ``Activation(...)``."""
-        return self.spec
+        """The spec (with the parameters' current values), shown inside ``Activation(...)``."""
+        if not self.learnable:
+            return self.spec
+        # the values as they are, even one the plugin would refuse: a model must stay printable
+        values = self._parameters_tensor().detach().cpu().tolist()
+        config = {**_resolve(self.spec, None).config, **dict(zip(self.learnable, values, strict=True))}
+        name = config.pop("name")
+        current = ", ".join(f"{key}={value!r}" for key, value in config.items())
+        return f"{name}({current}), learnable={self.learnable!r}"
 
     def get_extra_state(self) -> str:
         """The spec, stored in the state dict (a string, so ``weights_only`` loading accepts it)."""
@@ -365,4 +505,10 @@ class Activation(torch.nn.Module):  # type: ignore[misc]  # torch is Any here: s
 
     def set_extra_state(self, state: Any) -> None:
         """Take the spec from a loaded state dict (validated as `activations.get` validates it)."""
-        self.spec = repr(_remember(state))
+        act = _remember(state)
+        if self.learnable and act.learnable != self.learnable:
+            raise ValueError(
+                f"the state dict's activation {act!r} learns {act.learnable!r}; this module learns "
+                f"{self.learnable!r}"
+            )
+        self.spec = repr(act)

@@ -56,7 +56,7 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "examples", "gallery", "generated/gallery/*.ipynb"]
+exclude_patterns = ["_build", "examples", "gallery", "generated/gallery/*.ipynb", "screenshots"]
 templates_path = ["_templates"]
 nitpicky = True  # every reference must resolve
 default_role = "autolink"  # `name` in docstrings links where it can, as in NumPy's docs

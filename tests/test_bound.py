@@ -218,3 +218,49 @@ def test_byte_swapped_floats_keep_their_precision(dtype):
     result = activations.get("tanh")(x)
     assert result.dtype == native
     np.testing.assert_array_equal(result, activations.get("tanh")(x.astype(native)))
+
+
+# -- replace: the same plugin, some parameters changed ------------------------------------
+
+
+def test_replace_changes_the_parameters_named_and_keeps_the_others():
+    gelu = activations.get("gelu(approximate='tanh')")
+    assert gelu.replace() == gelu
+    elu = activations.get("elu(alpha=0.5)")
+    changed = elu.replace(alpha=2.0)
+    assert changed.config == {"name": "elu", "alpha": 2.0}
+    assert type(changed.plugin) is type(elu.plugin)
+    assert changed(np.array([-1.0]))[0] == 2.0 * np.expm1(-1.0)  # the new alpha computes
+    assert elu.config == {"name": "elu", "alpha": 0.5}  # the original is untouched
+
+
+def test_replace_refuses_what_the_plugin_refuses_and_unknown_names():
+    prelu = activations.get("prelu")
+    with pytest.raises(activations.InvalidSpecError) as info:
+        prelu.replace(weight=float("inf"))
+    assert str(info.value) == "prelu(weight=inf): weight must be finite, got inf"
+    with pytest.raises(activations.InvalidSpecError) as info:
+        prelu.replace(slope=0.1)
+    assert (
+        str(info.value) == "prelu(weight=0.25): 'slope' is not one of its parameters; its parameters: weight"
+    )
+    with pytest.raises(
+        activations.InvalidSpecError, match="'alpha' is not one of its parameters; its parameters: none"
+    ):
+        activations.get("relu").replace(alpha=1.0)
+
+
+def test_replace_checks_types_as_the_registry_does():
+    prelu = activations.get("prelu")
+    assert prelu.replace(weight=np.float32(0.5)).config == {"name": "prelu", "weight": 0.5}  # a number
+    assert repr(prelu.replace(weight=1)) == "prelu(weight=1.0)"  # as activations.get("prelu(weight=1)")
+    with pytest.raises(activations.InvalidSpecError) as info:
+        prelu.replace(weight=True)
+    assert str(info.value) == "prelu(weight=True): parameter 'weight' expected a real number, got True"
+    with pytest.raises(
+        activations.InvalidSpecError, match=r"parameter 'weight' expected a real number, got '0\.1'"
+    ):
+        prelu.replace(weight="0.1")
+    with pytest.raises(activations.InvalidSpecError, match="expected a real number, got True"):
+        activations.get("prelu", weight=True)  # the same check
+    assert activations.get("prelu", weight=np.float64(0.5)) == prelu.replace(weight=0.5)

@@ -10,6 +10,7 @@ GPU are there, and are skipped otherwise.
 from __future__ import annotations
 
 import importlib
+import pathlib
 import subprocess
 import sys
 
@@ -163,6 +164,46 @@ def test_a_numpy_only_spelling_fails_the_stand_in_check_with_the_call_named():
     assert "np.maximum.reduce is not supported on CuPy: only add and multiply reduce" in message
 
 
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda x: np.spacing(x), "np.spacing: CuPy 15.0.0a1 has no 'spacing'"),
+        (lambda x: np.frompyfunc(abs, 1, 1)(x), "has no 'abs (vectorized)'"),
+        (lambda x: __import__("scipy.special").special.owens_t(x, 1.0), "np.owens_t: CuPy 15.0.0a1 has no"),
+        (lambda x: np.sum(x, where=x > 0), "np.sum(..., where=...): CuPy's sum has no where="),
+        (lambda x: np.any(x > 0, where=x > 0), "np.any(..., where=...): CuPy's any has no where="),
+        (lambda x: np.count_nonzero(x, keepdims=True), "CuPy's count_nonzero has no keepdims="),
+    ],
+    ids=["spacing", "frompyfunc", "owens_t", "sum-where", "any-where", "count_nonzero-keepdims"],
+)
+def test_the_stand_in_refuses_what_cupy_has_no_namesake_or_keyword_of(call, message):
+    with pytest.raises(TypeError) as info:
+        call(StandInArray(np.array([1.0, -2.0])))
+    assert message in str(info.value)
+
+
+def test_the_stand_in_computes_what_cupy_has_and_has_cupys_flags_only():
+    import scipy.special
+
+    x = StandInArray(np.array([1.0, -2.0]))
+    assert scipy.special.erfcx(x).get().tolist() == scipy.special.erfcx(np.array([1.0, -2.0])).tolist()
+    assert np.expm1(x).get().tolist() == np.expm1(np.array([1.0, -2.0])).tolist()
+    assert (x.flags.c_contiguous, x.flags.owndata) == (True, True)
+    with pytest.raises(AttributeError):
+        x.flags.writeable  # noqa: B018 (CuPy's flags have no writeable)
+
+
+def test_the_cupy_names_are_those_of_the_generator():
+    """The generated file is what benchmarks/cupy_names.py writes from the CuPy version it names."""
+    from activations.testing import _cupy_names
+
+    text = pathlib.Path(_cupy_names.__file__).read_text()
+    assert text.startswith(f'"""The names CuPy {_cupy_names.CUPY_VERSION} provides')
+    assert "Regenerate with ``python benchmarks/cupy_names.py CUPY_CHECKOUT``" in text
+    assert {"tanh", "expm1", "log1p", "clip", "copyto", "empty_like", "where"} <= _cupy_names.CUPY
+    assert {"erfc", "erfcx", "ndtr", "log_ndtr", "expit"} <= _cupy_names.CUPYX_SCIPY_SPECIAL
+
+
 def test_check_activation_runs_the_backend_check_on_request():
     report = activations.testing.check_activation("tanh", checks=[], backends=("stand-in",))
     assert [(r.check, r.passed) for r in report.results] == [("check_on_backend[stand-in]", True)]
@@ -297,3 +338,67 @@ def test_parameter_gradients_on_the_device_stay_there():
     sums = prelu.parameter_backward(StandInArray(x), StandInArray(g))
     assert type(sums["weight"]) is StandInArray  # a 0-d array on the device, no copy to the host
     assert sums["weight"].item() == prelu.parameter_backward(x, g)["weight"]
+
+
+# -- the device each computation runs on, dask of device chunks, messages --------------------------
+class _Device:
+    """A device as CuPy's is: a context manager that makes it current."""
+
+    entered = 0
+
+    def __enter__(self):
+        type(self).entered += 1
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __eq__(self, other):
+        return isinstance(other, _Device)
+
+    def __hash__(self):
+        return 0
+
+
+class _OnADevice(StandInArray):
+    """A stand-in whose device is a context manager, like cupy.cuda.Device."""
+
+    __slots__ = ()
+
+    @property
+    def device(self):
+        return _Device()
+
+
+@pytest.mark.parametrize("method", ["forward", "derivative", "backward", "parameter_backward"])
+def test_the_plugin_computes_with_the_inputs_device_current(method):
+    prelu = activations.get("prelu")
+    x = _OnADevice(np.array([-1.0, 2.0]))
+    before = _Device.entered
+    args = (x,) if method in ("forward", "derivative") else (x, _OnADevice(np.ones(2)))
+    getattr(prelu, method)(*args)
+    assert _Device.entered == before + 1
+
+
+def test_output_stats_of_a_dask_array_of_device_chunks():
+    da = pytest.importorskip("dask.array")
+    from activations.analysis import output_stats
+
+    host = np.random.default_rng(0).normal(size=1000)
+    x = da.from_array(host, chunks=250).map_blocks(StandInArray, meta=StandInArray(np.empty(0)))
+    got, want = output_stats("relu", x), output_stats("relu", host)
+    assert (got.sparsity, got.zero_gradient_fraction, got.max_gradient) == (
+        want.sparsity,
+        want.zero_gradient_fraction,
+        want.max_gradient,
+    )
+    assert got.mean_output == pytest.approx(want.mean_output, rel=1e-12)
+    assert got.std_output == pytest.approx(want.std_output, rel=1e-12)
+
+
+def test_a_device_out_with_host_inputs_is_named_out():
+    with pytest.raises(TypeError) as info:
+        activations.get("relu").backward(np.ones(3), np.ones(3), out=StandInArray(np.empty(3)))
+    assert str(info.value) == (
+        "relu: x is a numpy.ndarray and out a StandInArray: they must be arrays of one type"
+    )

@@ -69,6 +69,81 @@ def test_the_torch_check_catches_a_backward_that_disagrees_with_forward(steep):
         check_torch_adapter(steep)
 
 
+class SteepSlope(activations.BaseActivation):
+    """PReLU whose gradient in its weight is 1 % too steep."""
+
+    name = "steep_slope"
+    learnable = ("weight",)
+    properties = activations.get("prelu").properties
+
+    def __init__(self, *, weight=0.25):
+        self.weight = weight
+
+    def forward(self, x, /, *, out=None):
+        return np.where(x >= 0, x, x.dtype.type(self.weight) * x)
+
+    def derivative(self, x, /, *, out=None):
+        return np.where(x >= 0, x.dtype.type(1.0), x.dtype.type(self.weight))
+
+    def parameter_backward(self, x, grad_output, /, *, output=None):
+        return {"weight": 1.01 * float(np.sum(grad_output * np.minimum(x, 0)))}
+
+
+@needs_torch
+def test_the_torch_check_catches_a_wrong_parameter_gradient():
+    with (
+        activations.registered(SteepSlope, name="steep_slope"),
+        pytest.raises(
+            AssertionError,
+            match=r"\(steep_slope\(weight=0.25\)\): torch.autograd.gradcheck failed for weight in float64",
+        ),
+    ):
+        check_torch_adapter("steep_slope")
+
+
+@needs_torch
+@pytest.mark.parametrize("name", ["prelu", "elu(alpha=0.5)", "softplus(beta=2.0)"])
+def test_the_torch_check_passes_on_learnable_activations(name):
+    check_torch_adapter(name)
+
+
+@needs_torch
+def test_the_torch_check_catches_an_adapter_that_doubles_the_parameters_gradient(monkeypatch):
+    import activations.torch as adapter
+
+    real = adapter._parameter_backward_op
+
+    def doubled(*args, **kwargs):
+        return 2 * real(*args, **kwargs)
+
+    monkeypatch.setattr(adapter, "_parameter_backward_op", doubled)  # what the autograd formula calls
+    with pytest.raises(
+        AssertionError,
+        match=r"the gradient of weight through the op is \[-?[0-9.e+-]+\], parameter_backward's",
+    ):
+        check_torch_adapter("prelu")
+
+
+@needs_jax
+def test_the_jax_check_catches_an_adapter_that_doubles_the_parameters_gradient(monkeypatch):
+    import activations.jax as adapter
+
+    real = adapter._host_backward_with
+
+    def doubled(act):
+        backward = real(act)
+
+        def host(*args):
+            grad, sums = backward(*args)
+            return grad, 2 * sums
+
+        return host
+
+    monkeypatch.setattr(adapter, "_host_backward_with", doubled)
+    with pytest.raises(AssertionError, match=r"jax.grad's gradient of weight is .*, parameter_backward's"):
+        check_jax_adapter("prelu")
+
+
 @needs_torch
 @pytest.mark.parametrize("name", ["bent_identity", "hardshrink", "relu6"])
 def test_the_torch_check_passes_on_third_party_and_kinked_activations(name):

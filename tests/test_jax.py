@@ -156,3 +156,91 @@ def test_the_example_third_party_plugin_trains_unchanged():
         params = jax.tree_util.tree_map(lambda p, g: p - 0.1 * g, params, grads)
         losses.append(float(value))
     assert losses[-1] < 0.9 * losses[0]
+
+
+# -- learnable parameters ---------------------------------------------------------------------------
+LEARNABLE = [n for n in NAMES if activations.get(n).learnable]
+
+
+@pytest.mark.parametrize("name", LEARNABLE)
+def test_the_parameters_gradient_is_a_finite_difference_of_the_loss(name):
+    """In float64: jax.grad with respect to params against central differences of the loss in each one."""
+    act = activations.get(name)
+    f = aj.function(name, learnable=True)
+    x = np.random.default_rng(3).normal(0.0, 2.0, 64)
+    g = np.random.default_rng(4).normal(size=64)
+    with jax.enable_x64(True):
+        params = {p: jnp.asarray(float(act.config[p]) * 1.3 + 0.1, dtype=jnp.float64) for p in act.learnable}
+
+        def loss(params):
+            return jnp.vdot(f(params, jnp.asarray(x)), jnp.asarray(g))
+
+        grads = jax.grad(loss)(params)
+        for p in act.learnable:
+            h = 1e-6
+            up = float(loss({**params, p: params[p] + h}))
+            down = float(loss({**params, p: params[p] - h}))
+            assert float(grads[p]) == pytest.approx((up - down) / (2 * h), rel=1e-6, abs=1e-9), p
+
+
+def test_the_parameters_replace_the_specs_values_and_the_gradient_is_the_closed_form():
+    f = aj.function("prelu", learnable=True)
+    assert f.params == {"weight": 0.25}
+    assert f.params["weight"].dtype == jnp.float32
+    with jax.enable_x64(True):  # the default float dtype when the function is made
+        assert aj.function("prelu", learnable=True).params["weight"].dtype == jnp.float64
+    x = jnp.array([-2.0, -0.5, 0.0, 3.0])
+    g = jnp.array([1.0, 2.0, -1.0, 4.0])
+    params = {"weight": jnp.asarray(0.5)}
+    _same(jax.jit(f)(params, x), [-1.0, -0.25, 0.0, 3.0])
+    grads = jax.grad(lambda p: jnp.vdot(f(p, x), g))(params)
+    assert float(grads["weight"]) == -2.0 * 1.0 + -0.5 * 2.0  # sum of g * min(x, 0)
+    assert float(jax.grad(lambda x: jnp.vdot(f(params, x), g))(x)[0]) == 0.5  # and x's gradient
+
+
+def test_under_vmap_each_row_gets_its_own_parameter_gradient_and_its_own_parameters():
+    f = aj.function("elu", learnable=True)
+    x = np.random.default_rng(0).normal(size=(6, 5)).astype(np.float32)
+    rows = jax.vmap(jax.grad(lambda p, r: f(p, r).sum()), in_axes=(None, 0))(f.params, jnp.asarray(x))
+    elu = activations.get("elu")
+    want = [elu.parameter_backward(r, np.ones(5, np.float32))["alpha"] for r in x]
+    np.testing.assert_allclose(np.asarray(rows["alpha"]), want, rtol=1e-6)
+    alphas = {"alpha": jnp.array([0.5, 1.0, 2.0])}  # one value per batch row, the input shared
+    out = jax.vmap(f, in_axes=(0, None))(alphas, jnp.asarray(x[0]))
+    for k, alpha in enumerate([0.5, 1.0, 2.0]):
+        _same(out[k], activations.get("elu", alpha=alpha).forward(x[0]))
+
+
+def test_a_learned_parameter_trains():
+    """Gradient descent on params alone: fit PReLU's weight to data made with weight 0.6."""
+    f = aj.function("prelu", learnable=True)
+    x = jnp.asarray(np.random.default_rng(1).normal(size=200))
+    target = jnp.where(x >= 0, x, 0.6 * x)
+
+    @jax.jit
+    def step(params):
+        loss, grads = jax.value_and_grad(lambda p: jnp.mean((f(p, x) - target) ** 2))(params)
+        return {k: v - 0.5 * grads[k] for k, v in params.items()}, loss
+
+    params, losses = f.params, []
+    for _ in range(40):
+        params, loss = step(params)
+        losses.append(float(loss))
+    assert losses[-1] < 1e-3 * losses[0]
+    assert float(params["weight"]) == pytest.approx(0.6, abs=1e-3)
+
+
+def test_learnable_errors_say_what_is_allowed():
+    with pytest.raises(ValueError, match=r"^relu has no learnable parameter, so learnable=True cannot apply"):
+        aj.function("relu", learnable=True)
+    f = aj.function("prelu", learnable=True)
+    with pytest.raises(
+        ValueError, match=r"^prelu\(weight=0.25\): params must be a dict of weight; got \['alpha'\]"
+    ):
+        f({"alpha": 1.0}, jnp.ones(2))
+    with pytest.raises(ValueError, match=r"params\['weight'\] must be a scalar, got shape \(3,\)"):
+        f({"weight": jnp.ones(3)}, jnp.ones(2))
+    with pytest.raises(activations.InvalidSpecError, match=r"prelu\(weight=inf\): weight must be finite"):
+        f({"weight": jnp.inf}, jnp.ones(2))
+    with pytest.raises(TypeError, match="got an array of dtype int32"):
+        f(f.params, jnp.ones(2, dtype=jnp.int32))

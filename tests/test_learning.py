@@ -16,7 +16,7 @@ import pytest
 import activations
 from activations import BaseActivation, Properties, analysis
 from activations.analysis._digits import split_digits
-from activations.analysis._network import backpropagate, glorot_normal, rebuild
+from activations.analysis._network import backpropagate, glorot_normal
 from activations.cli import main
 
 SMALL = {"samples": 2000, "depth": 3, "epochs": 3}
@@ -38,15 +38,15 @@ def test_each_layers_parameter_gradient_is_the_finite_difference_of_the_loss(spe
         layer.bias[:] = rng.normal(size=layer.bias.shape)
     x = rng.normal(size=(9, 5))
     labels = rng.integers(0, 3, size=9)
-    acts = [act, rebuild(act, **{name: float(act.config[name]) * 1.5})]  # two layers, two values
+    acts = [act, act.replace(**{name: float(act.config[name]) * 1.5})]  # two layers, two values
     _, _, analytic = backpropagate(layers, acts, x, labels, learn=True)
     h = 1e-6
     for k in range(2):
         theta = float(acts[k].config[name])
         up = [*acts]
         down = [*acts]
-        up[k] = rebuild(acts[k], **{name: theta + h})
-        down[k] = rebuild(acts[k], **{name: theta - h})
+        up[k] = acts[k].replace(**{name: theta + h})
+        down[k] = acts[k].replace(**{name: theta - h})
         numeric = (_loss(layers, up, x, labels) - _loss(layers, down, x, labels)) / (2 * h)
         # O(h^2) truncation and O(eps / h) rounding: about 1e-9 on a loss of order 1
         assert analytic[k][name] == pytest.approx(numeric, rel=1e-6, abs=1e-8), (k, name)
@@ -66,8 +66,8 @@ def test_the_first_update_is_one_sgd_step_on_the_finite_difference_gradient():
     for k in range(3):
         up = [prelu] * 3
         down = [prelu] * 3
-        up[k] = rebuild(prelu, weight=0.25 + h)
-        down[k] = rebuild(prelu, weight=0.25 - h)
+        up[k] = prelu.replace(weight=0.25 + h)
+        down[k] = prelu.replace(weight=0.25 - h)
         gradient = (_loss(layers, up, x_train, y_train) - _loss(layers, down, x_train, y_train)) / (2 * h)
         path = run.learned[k]["weight"]
         assert path[0] == 0.25
@@ -126,9 +126,7 @@ def test_a_parameter_that_leaves_its_domain_stops_training():
     assert run.diverged_at == 1
     assert all(math.isnan(a) for a in run.accuracy)
     assert math.isnan(run.dead_fraction)
-    assert (
-        run.stopped == "hidden layer 1: ignored_test refused scale=-49999.0: scale must be > 0, got -49999.0"
-    )
+    assert run.stopped == "hidden layer 1: ignored_test(scale=-49999.0): scale must be > 0, got -49999.0"
     assert run.learned[0]["scale"] == (1.0,)  # no epoch finished
     assert analysis.train("tanh", epochs=1).stopped is None
 
@@ -206,6 +204,14 @@ def test_over_seeds_the_learned_values_are_summarised_per_layer():
     cell = report.to_markdown().splitlines()[2].split(" | ")[-1]
     expected = ", ".join(f"{m:.3f} ± {s:.3f}" for m, s in zip(finals.mean(0), finals.std(0), strict=True))
     assert cell == f"weight {expected} |"
+
+
+def test_training_settings_hold_an_alias_fixed():
+    settings = analysis.Settings(epochs=2, learn=True, fixed=("lrelu",))
+    from activations.analysis._training import train_with
+
+    assert train_with("leaky_relu(negative_slope=0.25)", settings).learned == ()
+    assert len(train_with("prelu", settings).learned) == 3
 
 
 def test_fixed_must_name_an_activation_compared():

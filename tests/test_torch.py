@@ -114,6 +114,8 @@ def test_torch_compile_fullgraph_trains_a_small_model():
         at.Activation("leaky_relu(negative_slope=0.2)"),
         torch.nn.Linear(16, 16),
         at.Activation("bent_identity"),
+        torch.nn.Linear(16, 16),
+        at.Activation("prelu", learnable=True),  # its weight's gradient goes through the graph too
         torch.nn.Linear(16, 1),
     )
     x = torch.randn(32, 8)
@@ -381,6 +383,18 @@ def test_cuda_tensors_are_computed_on_the_device_through_cupy():
     np.testing.assert_allclose(x.grad.cpu().numpy(), act.backward(xc, np.ones_like(xc)), rtol=1e-14, atol=0)
 
 
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+def test_cuda_tensors_give_the_parameters_gradient_on_the_device():
+    pytest.importorskip("cupy", reason="CuPy is not installed")
+    x = torch.randn(1000, device="cuda", dtype=torch.float64)
+    alpha = torch.tensor([0.7], device="cuda", dtype=torch.float64, requires_grad=True)
+    at.op("elu")(x, alpha).sum().backward()
+    assert alpha.grad.device == alpha.device
+    xc = x.cpu().numpy()
+    want = activations.get("elu(alpha=0.7)").parameter_backward(xc, np.ones_like(xc))["alpha"]
+    assert alpha.grad.item() == pytest.approx(want, rel=1e-12)
+
+
 # -- the module -------------------------------------------------------------------------------------
 def test_module_repr_reads_like_pytorchs_own():
     module = at.Activation("leaky_relu(negative_slope=0.2)")
@@ -459,3 +473,154 @@ def test_the_example_third_party_plugin_trains_unchanged():
         optimiser.step()
         losses.append(loss.item())
     assert losses[-1] < 0.9 * losses[0]
+
+
+# -- learnable parameters ---------------------------------------------------------------------------
+LEARNABLE = [n for n in BUNDLED if activations.get(n).learnable]
+
+
+def test_the_catalogue_has_learnable_activations():
+    assert {"prelu", "leaky_relu", "elu", "celu", "silu", "softplus"} <= set(LEARNABLE)
+
+
+@pytest.mark.parametrize("name", LEARNABLE)
+def test_gradcheck_passes_for_the_parameters_too(name):
+    act = activations.get(name)
+    f = at.op(name)
+    values = [float(act.config[p]) * 1.3 + 0.1 for p in act.learnable]  # not the defaults
+    parameters = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    x = _away_from_kinks(name, np.random.default_rng(2)).requires_grad_()
+    assert torch.autograd.gradcheck(f, (x, parameters))
+
+
+@pytest.mark.parametrize("name", ["prelu", "elu", "softplus"])
+def test_opcheck_passes_with_parameters(name):
+    f = at.op(name)
+    x = torch.randn(3, 4, dtype=torch.float64, requires_grad=True)
+    parameters = torch.tensor([0.6], dtype=torch.float64, requires_grad=True)
+    torch.library.opcheck(f.func, (x, parameters), f.keywords)
+
+
+def test_the_parameters_gradient_is_the_closed_form():
+    x = torch.tensor([-2.0, -0.5, 0.0, 3.0], dtype=torch.float64)
+    g = torch.tensor([1.0, 2.0, -1.0, 4.0], dtype=torch.float64)
+    weight = torch.tensor([0.3], dtype=torch.float64, requires_grad=True)
+    y = at.op("prelu")(x, weight)
+    assert y.tolist() == [-0.6, -0.15, 0.0, 3.0]  # the parameter's value, not the spec's 0.25
+    y.backward(g)
+    assert weight.grad.tolist() == [-2.0 * 1.0 + -0.5 * 2.0]  # sum of g * min(x, 0)
+
+
+def test_the_parameters_gradient_is_a_finite_difference_of_the_loss():
+    """ELU's alpha, in float64: d/dalpha of sum(g * elu_alpha(x)) by central differences of the op."""
+    rng = np.random.default_rng(5)
+    x = torch.from_numpy(rng.normal(0.0, 2.0, 50))
+    g = torch.from_numpy(rng.normal(size=50))
+    alpha = torch.tensor([0.7], dtype=torch.float64, requires_grad=True)
+    (at.op("elu")(x, alpha) * g).sum().backward()
+    h = 1e-6
+    up = (at.op("elu")(x, torch.tensor([0.7 + h], dtype=torch.float64)) * g).sum()
+    down = (at.op("elu")(x, torch.tensor([0.7 - h], dtype=torch.float64)) * g).sum()
+    assert alpha.grad.item() == pytest.approx(((up - down) / (2 * h)).item(), rel=1e-7)
+
+
+def test_a_learnable_module_holds_its_parameters_and_trains_them():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(2, 16), at.Activation("prelu", learnable=True), torch.nn.Linear(16, 1)
+    )
+    prelu = model[1]
+    assert [name for name, _ in model.named_parameters()] == [
+        "0.weight",
+        "0.bias",
+        "1.weight",
+        "2.weight",
+        "2.bias",
+    ]
+    assert prelu.weight.item() == 0.25
+    # a target that needs the negative side: y = |x1| - x2
+    x = torch.randn(256, 2)
+    y = (x[:, 0].abs() - x[:, 1]).unsqueeze(1)
+    optimiser = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    losses = []
+    for _ in range(60):
+        optimiser.zero_grad()
+        loss = torch.nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        optimiser.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.2 * losses[0]
+    assert prelu.weight.item() != 0.25
+    assert repr(prelu) == f"Activation(prelu(weight={prelu.weight.item()!r}), learnable=('weight',))"
+
+
+def test_a_learnable_modules_state_survives_save_and_load():
+    module = at.Activation("elu(alpha=0.5)", learnable=True)
+    with torch.no_grad():
+        module.alpha.fill_(1.75)
+    buffer = io.BytesIO()
+    torch.save(module.state_dict(), buffer)
+    buffer.seek(0)
+    state = torch.load(buffer)  # weights_only=True
+    assert set(state) == {"alpha", "_extra_state"}
+    other = at.Activation("elu", learnable=True)
+    other.load_state_dict(state)
+    assert other.alpha.item() == 1.75
+    x = torch.tensor([-1.0, 2.0])
+    torch.testing.assert_close(other(x), torch.tensor([1.75 * np.expm1(-1.0), 2.0], dtype=torch.float32))
+    with pytest.raises(
+        ValueError, match=r"the state dict's activation prelu\(weight=0.25\) learns \('weight',\)"
+    ):
+        other.load_state_dict(at.Activation("prelu", learnable=True).state_dict())
+
+
+def test_learnable_needs_a_learnable_parameter_and_parameters_their_shape():
+    with pytest.raises(ValueError, match=r"^relu has no learnable parameter, so learnable=True cannot apply"):
+        at.Activation("relu", learnable=True)
+    assert list(at.Activation("prelu").parameters()) == []  # learnable=False: the spec's value, fixed
+    message = (
+        r"prelu\(weight=0.25\): parameters must be a 1-D tensor of 1 value\(s\), weight in that order; "
+        r"got one of shape \(2,\)"
+    )
+    with pytest.raises(ValueError, match=message):
+        at.op("prelu")(torch.tensor([1.0]), torch.tensor([0.1, 0.2]))
+    with pytest.raises(
+        activations.InvalidSpecError, match=r"prelu\(weight=inf\): weight must be finite, got inf"
+    ):
+        at.op("prelu")(torch.tensor([1.0]), torch.tensor([float("inf")]))
+
+
+@pytest.mark.parametrize(
+    ("dtype", "x", "g", "want"),
+    [
+        # float16: each product g * min(x, 0) = -/+90000 overflows float16 (inf - inf = NaN); float32: 0
+        (torch.float16, [-300.0, -300.0], [300.0, -300.0], 0.0),
+        # bfloat16 (8 significant bits): summed in bfloat16, -256 - 1 - 1 stays -256; in float32, -258
+        (torch.bfloat16, [-256.0, -1.0, -1.0], [1.0, 1.0, 1.0], -258.0),
+    ],
+    ids=["float16", "bfloat16"],
+)
+def test_half_precision_parameters_gradient_is_computed_in_float32(dtype, x, g, want):
+    x = torch.tensor(x, dtype=dtype)
+    weight = torch.tensor([0.5], dtype=dtype, requires_grad=True)
+    at.op("prelu")(x, weight).backward(torch.tensor(g, dtype=dtype))
+    assert weight.grad.dtype == dtype
+    assert weight.grad.item() == want
+
+
+def test_the_parameters_gradient_of_gpu_tensors_goes_through_dlpack_views():
+    """The CUDA path's plumbing, with NumPy standing in for CuPy (as for the values)."""
+    x = torch.tensor([-2.0, 1.0, -0.5])
+    g = torch.tensor([1.0, 5.0, 2.0])
+    output = at.op("elu")(x)
+    sums = at._parameter_sums_through_dlpack(np, activations.get("elu"), x, g, output)
+    assert sums == {"alpha": pytest.approx(1.0 * np.expm1(-2.0) + 2.0 * np.expm1(-0.5), rel=1e-6)}
+
+
+def test_a_module_whose_parameter_left_its_domain_still_prints():
+    module = at.Activation("softplus", learnable=True)
+    with torch.no_grad():
+        module.beta.fill_(-2.0)
+    assert repr(module) == "Activation(softplus(beta=-2.0), learnable=('beta',))"
+    with pytest.raises(activations.InvalidSpecError, match=r"softplus\(beta=-2.0\): beta must be"):
+        module(torch.ones(2))

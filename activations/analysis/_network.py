@@ -40,7 +40,6 @@ __all__ = [
     "glorot_normal",
     "gradients",
     "per_layer",
-    "rebuild",
     "train_sgd",
 ]
 
@@ -253,27 +252,6 @@ def dead_fraction(layers: Sequence[Layer], activation: Any, x: Array) -> float:
     return dead / total if total else 0.0
 
 
-def rebuild(activation: Any, **values: float) -> Any:
-    """The activation with some parameters changed: ``type(plugin)(**parameters)``, bound.
-
-    Training rebuilds each hidden layer's activation this way after every
-    step of its learnable parameters; the plugin's constructor checks the new
-    values, and a ValueError from it means a value left the parameter's domain.
-
-    Examples
-    --------
-    >>> import activations
-    >>> from activations.analysis._network import rebuild
-    >>> rebuild(activations.get("prelu"), weight=0.1)
-    prelu(weight=0.1)
-    """
-    import activations
-
-    parameters = {k: v for k, v in activation.config.items() if k != "name"}
-    parameters.update(values)
-    return activations.BoundActivation(type(activation.plugin)(**parameters))
-
-
 @dataclass(frozen=True)
 class TrainedNetwork:
     """The result of `train_sgd`: the final layers and activations, the test accuracy after each epoch.
@@ -318,9 +296,9 @@ class _Parameters:
                 velocity[name] = momentum * velocity[name] - learning_rate * grad[name]
                 values[name] += velocity[name]
             try:
-                self.acts[i] = rebuild(act, **values)
-            except ValueError as exc:
-                return f"hidden layer {i + 1}: {act.name} refused {_assignments(values)}: {exc}"
+                self.acts[i] = act.replace(**values)
+            except ValueError as exc:  # the plugin refuses the value (an InvalidSpecError)
+                return f"hidden layer {i + 1}: {exc}"
         return None
 
     def record(self) -> None:
@@ -330,10 +308,6 @@ class _Parameters:
 
     def learned(self) -> tuple[dict[str, tuple[float, ...]], ...]:
         return tuple({name: tuple(values) for name, values in path.items()} for path in self.paths)
-
-
-def _assignments(values: dict[str, float]) -> str:
-    return ", ".join(f"{name}={value!r}" for name, value in values.items())
 
 
 def train_sgd(

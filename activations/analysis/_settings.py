@@ -45,9 +45,10 @@ class Settings:
         Whether `train` also learns the activations' learnable parameters
         (one copy per hidden layer, same optimiser as the weights).
     fixed : tuple of str
-        With ``learn``: names of activations whose parameters stay as the
-        spec gives them (``("leaky_relu",)`` sets a learned PReLU against a
-        fixed Leaky ReLU, whose slope is learnable too).
+        With ``learn``: names (or aliases) of activations whose parameters
+        stay as the spec gives them (``("leaky_relu",)`` sets a learned PReLU
+        against a fixed Leaky ReLU, whose slope is learnable too). By name:
+        every spec of that name stays fixed.
 
     Notes
     -----

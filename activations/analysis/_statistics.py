@@ -181,7 +181,9 @@ def _flatten(parts: Any) -> list[np.ndarray[Any, Any]]:
 
 
 def _chunk_stats(block: Any, axis: Any = None, keepdims: bool = False, *, act: Any) -> np.ndarray[Any, Any]:
-    """The partial statistics of one chunk, computed slice by slice in float64."""
+    """The partial statistics of one chunk, computed slice by slice in float64 (on its GPU if it has one)."""
+    if not isinstance(block, np.ndarray) and speaks_numpy_protocols(block):  # a dask array of CuPy chunks
+        return _device_stats(block, act)
     flat = np.asarray(block).reshape(-1)
     parts = []
     for start in range(0, flat.size, SLICE):

@@ -209,6 +209,6 @@ def train_with(activation: Any, settings: Settings, progress: Progress | None = 
         momentum=settings.momentum,
         target=settings.target,
         seed=settings.seed,
-        learn=settings.learn and resolve(activation).name not in settings.fixed,
+        learn=settings.learn and resolve(activation).name not in {resolve(n).name for n in settings.fixed},
         progress=progress,
     )

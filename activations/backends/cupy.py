@@ -7,8 +7,10 @@ bound activation hands them to the plugin as they are, with the input policy
 it applies to NumPy arrays: integer and bool input computed in float64,
 float16 in float32 and rounded back, ``out``, ``grad_output`` and ``output``
 of the same array type, device and shape, no input modified, and a plugin
-never sees an ``out`` that shares memory with an input. Nothing is copied to
-the host, and there is no block loop (that is for the CPU's caches).
+never sees an ``out`` that shares memory with an input. The plugin computes
+with the input's device current (CuPy launches on the current device), no
+array is copied to the host, and there is no block loop (that is for the
+CPU's caches).
 
 This backend owns CuPy arrays (recognised by their type's module, without
 importing CuPy) and any other array type that speaks both protocols and
@@ -31,6 +33,7 @@ TypeError: relu: out is a numpy.ndarray and x a StandInArray: they must be array
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,7 +41,7 @@ import numpy as np
 if TYPE_CHECKING:
     from .._bound import BoundActivation
 
-__all__ = ["BACKEND", "speaks_numpy_protocols"]
+__all__ = ["on_device", "BACKEND", "speaks_numpy_protocols"]
 
 #: Per array type: whether it speaks NumPy's protocols and refuses conversion (decided once a type).
 _OWNED: dict[type, bool] = {}
@@ -149,6 +152,29 @@ def _check_out(act: BoundActivation, out: Any, x: Any, result_dtype: np.dtype[An
         raise TypeError(f"{act.name}: out has dtype {out.dtype}, the result needs {result_dtype}")
 
 
+def on_device(x: Any) -> Any:
+    """A context in which the plugin computes on ``x``'s device: ``x.device`` where that is one.
+
+    CuPy launches kernels and allocates on the *current* device, whatever
+    device the operands are on, so a plugin's call on an array of another
+    GPU would compute (or fail) on the wrong one: ``cupy.cuda.Device`` is a
+    context manager that makes it current. An array whose ``device`` is not
+    one (the stand-in's ``"cpu"``) gets a context that does nothing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from activations.backends.cupy import on_device
+    >>> from activations.testing import StandInArray
+    >>> with on_device(StandInArray(np.ones(2))):
+    ...     pass
+    """
+    device = getattr(x, "device", None)
+    if hasattr(device, "__enter__") and hasattr(device, "__exit__"):
+        return device
+    return contextlib.nullcontext()
+
+
 class _CuPy:
     """The backend of arrays that compute through NumPy's protocols (CuPy's)."""
 
@@ -172,10 +198,11 @@ class _CuPy:
             arr = arr.reshape(1)
             target = None if target is None else target.reshape(1)
         method = act.plugin.forward if forward else act.plugin.derivative
-        result = method(arr, out=target)
-        if target is not None and result is not target:  # a plugin that returned a new array
-            np.copyto(target, result)
-        return _finish(result, out, target is not None, shape, result_dtype)
+        with on_device(x):
+            result = method(arr, out=target)
+            if target is not None and result is not target:  # a plugin that returned a new array
+                np.copyto(target, result)
+            return _finish(result, out, target is not None, shape, result_dtype)
 
     def parameter_backward(
         self, act: BoundActivation, x: Any, grad_output: Any, output: Any
@@ -185,17 +212,18 @@ class _CuPy:
         if not arr.shape:
             arr, grad = arr.reshape(1), grad.reshape(1)
             output = None if output is None else output.reshape(1)
-        sums = act.plugin.parameter_backward(arr, grad, output=output)
+        with on_device(x):
+            sums = act.plugin.parameter_backward(arr, grad, output=output)
         return {name: act._parameter_sum(sums, name) for name in act.learnable}
 
     def _operands(
         self, act: BoundActivation, x: Any, grad_output: Any, output: Any, out: Any
     ) -> tuple[Any, Any, Any, np.dtype[Any]]:
         """x, grad_output, output checked, in the compute dtype (output None if it would cost accuracy)."""
-        owner = next(v for v in (x, grad_output, output, out) if v is not None and speaks_numpy_protocols(v))
-        for value, role in ((x, "x"), (grad_output, "grad_output")):
+        roles = ((x, "x"), (grad_output, "grad_output"), (output, "output"), (out, "out"))
+        owner, owner_role = next((v, r) for v, r in roles if v is not None and speaks_numpy_protocols(v))
+        for value, role in roles[:2]:
             if type(value) is not type(owner):
-                owner_role = "x" if owner is x else "grad_output" if owner is grad_output else "output"
                 raise _mixed(act, role, value, owner_role, owner)
         compute, result_dtype = _real(act, x, "x")
         _real(act, grad_output, "grad_output")
@@ -223,10 +251,11 @@ class _CuPy:
             arr, grad = arr.reshape(1), grad.reshape(1)
             output = None if output is None else output.reshape(1)
             target = None if target is None else target.reshape(1)
-        result = act.plugin.backward(arr, grad, output=output, out=target)
-        if target is not None and result is not target:  # a plugin that returned a new array
-            np.copyto(target, result)
-        return _finish(result, out, target is not None, shape, result_dtype)
+        with on_device(x):
+            result = act.plugin.backward(arr, grad, output=output, out=target)
+            if target is not None and result is not target:  # a plugin that returned a new array
+                np.copyto(target, result)
+            return _finish(result, out, target is not None, shape, result_dtype)
 
 
 #: The CuPy backend (see `activations.backends.BACKENDS`).

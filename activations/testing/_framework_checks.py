@@ -40,6 +40,17 @@ def _inputs(dtype: np.dtype[Any]) -> Array:
     return np.concatenate([_SAMPLE, _SPECIAL, spread]).astype(dtype)
 
 
+def _finite_inputs() -> Array:
+    """The finite float64 points of `_inputs`, 88 of them (rows of 4 for vmap).
+
+    For the parameters' gradients, which are sums over the points: one
+    infinity or NaN makes a sum NaN, which would agree with any other NaN.
+    """
+    x = _inputs(np.dtype(np.float64))
+    x = x[np.isfinite(x)]
+    return x[: len(x) // 4 * 4]
+
+
 def _away_from_kinks(act: BoundActivation, count: int = 48) -> Array:
     """float64 points on [-7, 7], random and beside each kink, at least 0.01 from every kink."""
     kinks = np.array(act.properties.kinks, dtype=np.float64)
@@ -131,9 +142,12 @@ def check_torch_adapter(act: BoundActivation, options: _Options) -> None:
     tensor, and compiled against eager values and gradients) on a strided
     float64 input that requires grad; ``torch.autograd.gradcheck`` passes in
     float64 at 48 random points of [-7, 7] and beside each kink, none within
-    0.01 of a declared kink. Cannot prove: anything about CUDA tensors (run
-    it on a GPU for that), or ``torch.compile`` of a whole model (the
-    adapter's own tests do that).
+    0.01 of a declared kink. An activation with learnable parameters takes
+    them as the op's second input: in float64, the gradient autograd gives
+    them equals the bound activation's ``parameter_backward`` to the bit,
+    and ``gradcheck`` passes for them too. Cannot prove: anything about CUDA
+    tensors (run it on a GPU for that), or ``torch.compile`` of a whole
+    model (the adapter's own tests do that).
 
     Examples
     --------
@@ -166,6 +180,32 @@ def check_torch_adapter(act: BoundActivation, options: _Options) -> None:
         torch.autograd.gradcheck(f, (points,))
     except Exception as exc:
         _fail(f"torch.autograd.gradcheck failed in float64 away from the kinks: {_first_line(exc)}")
+    if act.learnable:
+        _check_torch_parameters(torch, act, f, points.detach())
+
+
+def _check_torch_parameters(torch: Any, act: BoundActivation, f: Any, points: Any) -> None:
+    """The op's gradient for the learnable parameters: the plugin's sums, and gradcheck, in float64."""
+    names = act.learnable
+    values = [float(act.config[name]) for name in names]
+    x = _finite_inputs()
+    g = np.resize(np.array([1.0, -0.7, 2.5, -1.5, 0.3]), x.shape)
+    parameters = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    try:
+        f(torch.from_numpy(x.copy()), parameters).backward(torch.from_numpy(g.copy()))
+    except Exception as exc:
+        _fail(f"op({act!r}) with its parameters raised {_first_line(exc)}")
+    sums = act.parameter_backward(x, g, output=act.forward(x))
+    want = np.array([sums[name] for name in names])
+    got = parameters.grad.numpy()
+    if not _same(got, want).all():
+        through = f"the gradient of {', '.join(names)} through the op"
+        _fail(f"{through} is {got.tolist()}, parameter_backward's {want.tolist()}")
+    parameters = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    try:
+        torch.autograd.gradcheck(f, (points.requires_grad_(), parameters))
+    except Exception as exc:
+        _fail(f"torch.autograd.gradcheck failed for {', '.join(names)} in float64: {_first_line(exc)}")
 
 
 @_adapter_check("jax")
@@ -181,8 +221,12 @@ def check_jax_adapter(act: BoundActivation, options: _Options) -> None:
     the same values (value_and_grad on the finite inputs; its value within
     1e-5 of the sum of the magnitudes, since the sums add in another order).
     float16 is not checked (JAX computes it in float32, as `activations.jax`
-    says). Cannot prove: anything on an accelerator, where the
-    callback runs on the host.
+    says). An activation with learnable parameters is also checked as
+    ``function(spec, learnable=True)``, in float64 on the finite points of
+    the sample: its values are those of ``forward``, and ``jax.jit(jax.grad(...))`` with respect to ``params``
+    gives the bound activation's ``parameter_backward`` to the bit, as does
+    ``jax.vmap`` of it over rows, row by row. Cannot prove: anything on an
+    accelerator, where the callback runs on the host.
 
     Examples
     --------
@@ -227,6 +271,39 @@ def check_jax_adapter(act: BoundActivation, options: _Options) -> None:
             want_total = float(y[finite].astype(np.float64).sum())
             if not abs(float(total) - want_total) <= 1e-5 * float(np.abs(y[finite]).astype(np.float64).sum()):
                 _fail(f"value_and_grad's value is {float(total)!r}; the sum of forward is {want_total!r}")
+    if act.learnable:
+        with enable_x64(True):
+            _check_jax_parameters(jax, jnp, act, adapter.function(act, learnable=True))
+
+
+def _check_jax_parameters(jax: Any, jnp: Any, act: BoundActivation, f: Any) -> None:
+    """``f(params, x)`` in float64: forward's values, and parameter_backward's sums for the gradient."""
+    names = act.learnable
+    x = _finite_inputs()
+    g = np.resize(np.array([1.0, -0.7, 2.5, -1.5, 0.3]), x.shape)
+    y = np.asarray(act.forward(x))
+    params = {name: jnp.asarray(float(act.config[name]), dtype=jnp.float64) for name in names}
+    xj, gj = jnp.asarray(x), jnp.asarray(g)
+    try:
+        got_y = np.asarray(jax.jit(f)(params, xj))
+        grads = jax.jit(jax.grad(lambda p: (f(p, xj) * gj).sum()))(params)
+        rows = jax.vmap(jax.grad(lambda p, r, q: (f(p, r) * q).sum()), in_axes=(None, 0, 0))(
+            params, xj.reshape(-1, 4), gj.reshape(-1, 4)
+        )
+    except Exception as exc:
+        _fail(f"function({act!r}, learnable=True) raised {_first_line(exc)}")
+    _compare("f(params, x)", got_y, y, x)
+    sums = act.parameter_backward(x, g, output=y)
+    for name in names:
+        if not _same(np.asarray(grads[name]), np.asarray(sums[name])):
+            got = float(grads[name])
+            _fail(f"jax.grad's gradient of {name} is {got!r}, parameter_backward's {sums[name]!r}")
+        want = [
+            act.parameter_backward(r, q, output=act.forward(r))[name]
+            for r, q in zip(x.reshape(-1, 4), g.reshape(-1, 4), strict=True)
+        ]
+        if not _same(np.asarray(rows[name]), np.asarray(want)).all():
+            _fail(f"jax.vmap of jax.grad gives {name} per row unlike parameter_backward row by row")
 
 
 #: The adapter check of each framework, in the order ``frameworks=`` may name them.

@@ -155,7 +155,7 @@ def _with(act: BoundActivation, name: str, value: float) -> BoundActivation | No
     import activations
 
     try:
-        return activations.get({**act.config, name: value})
+        return act.replace(**{name: value})  # the same plugin, whichever registry it came from
     except activations.InvalidSpecError:
         return None
 

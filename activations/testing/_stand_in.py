@@ -7,6 +7,10 @@ speaks NumPy's dispatch protocols (``__array_ufunc__`` and
 ``__array_function__``), so a plugin written with ufuncs and array methods
 runs on it unchanged, and it refuses what CuPy refuses:
 
+* a NumPy ufunc or function CuPy has no namesake of (``np.spacing``, a
+  ``np.frompyfunc`` or numba ufunc, ``scipy.special.owens_t``): TypeError,
+  as CuPy finds them by name in ``cupy`` and ``cupyx.scipy.special`` (the
+  names are CuPy's own, read from its source: `_cupy_names`);
 * implicit conversion to NumPy (``np.asarray(a)``, ``np.array(a)``): TypeError;
 * a NumPy array (even 0-d) as an operand of a ufunc: TypeError;
 * ufunc keywords other than ``out``, ``dtype`` and ``casting`` (``where=``,
@@ -15,7 +19,9 @@ runs on it unchanged, and it refuses what CuPy refuses:
   ``add`` and ``multiply`` (``np.minimum.reduce`` ...): NotImplementedError;
 * keywords CuPy's functions and methods lack: ``dtype=``, ``min=``, ``max=``
   of ``np.clip``, ``initial=`` and ``where=`` of ``np.max``, ``np.min``,
-  ``x.max()``, ``x.sum()`` ...: TypeError;
+  ``np.sum``, ``x.max()``, ``x.sum()`` ..., ``where=`` of ``np.any``,
+  ``keepdims=`` of ``np.count_nonzero``: TypeError;
+* ``flags`` has only ``c_contiguous``, ``f_contiguous`` and ``owndata``;
 * ``np.copyto`` from a NumPy array other than a scalar: ValueError; its
   ``where=`` must be a stand-in bool array;
 * functions that make an array from nothing (``np.empty``, ``np.zeros``,
@@ -52,6 +58,7 @@ from typing import Any
 import numpy as np
 
 from .._lazy import public
+from ._cupy_names import CUPY, CUPY_VERSION, CUPYX_SCIPY_SPECIAL
 
 __all__ = ["StandInArray"]
 
@@ -66,6 +73,12 @@ _REFUSED_KEYWORDS: dict[Any, frozenset[str]] = {
     np.min: frozenset({"initial", "where"}),
     np.amax: frozenset({"initial", "where"}),
     np.amin: frozenset({"initial", "where"}),
+    np.sum: frozenset({"initial", "where"}),
+    np.prod: frozenset({"initial", "where"}),
+    np.mean: frozenset({"where"}),
+    np.any: frozenset({"where"}),
+    np.all: frozenset({"where"}),
+    np.count_nonzero: frozenset({"keepdims"}),
 }
 #: Keywords that CuPy's array methods do not take.
 _REFUSED_METHOD_KEYWORDS: dict[str, frozenset[str]] = {
@@ -116,6 +129,34 @@ def _wrap(value: Any) -> Any:
     return value
 
 
+class _Flags:
+    """The memory-layout flags CuPy's arrays have: three of NumPy's."""
+
+    __slots__ = ("c_contiguous", "f_contiguous", "owndata")
+
+    def __init__(self, data: np.ndarray[Any, Any]) -> None:
+        self.c_contiguous = bool(data.flags.c_contiguous)
+        self.f_contiguous = bool(data.flags.f_contiguous)
+        self.owndata = bool(data.flags.owndata)
+
+    def __repr__(self) -> str:
+        flags = (
+            ("C_CONTIGUOUS", self.c_contiguous),
+            ("F_CONTIGUOUS", self.f_contiguous),
+            ("OWNDATA", self.owndata),
+        )
+        return "\n".join(f"{name} : {value}" for name, value in flags)
+
+
+def _check_cupy_has(func: Any, call: str, namespaces: tuple[frozenset[str], ...]) -> None:
+    """A TypeError unless CuPy has a namesake of ``func`` (it looks NumPy's objects up by name)."""
+    if not any(func.__name__ in names for names in namespaces):
+        raise TypeError(
+            f"{call}: CuPy {CUPY_VERSION} has no {func.__name__!r}, so it is not supported on CuPy "
+            "(CuPy computes a NumPy ufunc or function only where it has one of the same name)"
+        )
+
+
 @public("activations.testing")
 class StandInArray:
     """A NumPy array behind CuPy's surface: see the module docstring for what it refuses.
@@ -156,6 +197,7 @@ class StandInArray:
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         call = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+        _check_cupy_has(ufunc, call, (CUPY, CUPYX_SCIPY_SPECIAL))
         if method != "__call__" and not (method in ("reduce", "accumulate") and ufunc.__name__ in _REDUCING):
             raise NotImplementedError(
                 f"{call} is not supported on CuPy: only add and multiply {method.rstrip('e')}e"
@@ -188,6 +230,8 @@ class StandInArray:
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         call = _name(func)
+        if getattr(func, "__module__", "") == "numpy":  # (np.linalg ... map to CuPy's submodules)
+            _check_cupy_has(func, call, (CUPY,))
         refused = sorted(set(kwargs) & _REFUSED_KEYWORDS.get(func, frozenset()))
         if refused:
             raise TypeError(
@@ -252,8 +296,8 @@ class StandInArray:
 
     @property
     def flags(self) -> Any:
-        """The memory-layout flags."""
-        return self._data.flags
+        """The memory-layout flags CuPy has: ``c_contiguous``, ``f_contiguous``, ``owndata``."""
+        return _Flags(self._data)
 
     @property
     def base(self) -> StandInArray | None:

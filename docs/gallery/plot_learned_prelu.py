@@ -58,9 +58,9 @@ for runs, name in ((learned, "PReLU (learned)"), (fixed, "Leaky ReLU (0.25)")):
 # %%
 # The slope leaves 0.25 within the first epoch. Where it ends depends on the
 # seed nearly as much as on the layer: the first layer's slope ends highest
-# on average and the deeper ones nearer 0 (as He et al. saw in their deep
-# networks), but the spread over seeds is of the same size, and some slopes
-# end slightly negative. On a problem this small the network does as well
+# on average, the deeper ones lower (He et al. saw the same in their deep
+# networks), but the spread over seeds is of the same size as the gaps
+# between layers, and some slopes end slightly negative. On a problem this small the network does as well
 # with any slope in a wide range, so little pins it down, and the accuracy
 # is the same as the fixed Leaky ReLU's within the spread over seeds.
 # ``activations compare prelu "leaky_relu(negative_slope=0.25)" --learn
