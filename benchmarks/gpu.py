@@ -17,7 +17,12 @@ call, from the C source of the CPU kernels; `activations.plugins.compiled`):
 ``x formulas`` is that over the same call on the plugins' multi-pass NumPy
 formulas (``compiled.numpy_formulas()``), and the ulps are measured against
 NumPy's result on the host, the compiled CPU kernels there, which the GPU
-should match to the bit (both built without FMA contraction).
+should match to the bit (both built without FMA contraction). In ``--json``,
+``ulps_from_numpy`` is null where the two differ in a NaN or an infinity
+(an unbounded error; the table prints "inf"). PyTorch runs on CuPy's
+current stream (an ``ExternalStream`` where the two differ), so that the
+CUDA events time both alike. An activation that raises is reported in its
+row (``error``) and the run goes on.
 
     python benchmarks/gpu.py                     # every activation, N = 2^26 (markdown table)
     python benchmarks/gpu.py --quick             # N = 2^16, relu and sigmoid (CI: reports no CUDA there)
@@ -125,9 +130,9 @@ def measure(
     if competitor is not None:
         fwd, bwd = competitor(x, g, y, o)
         if fwd is not None:
-            cases["torch:forward"], torch_cases["forward"] = fwd, "torch:forward"
+            cases["torch:forward"], torch_cases["forward"] = _on_cupy_stream(cupy, fwd), "torch:forward"
         if bwd is not None:
-            cases["torch:backward"], torch_cases["backward"] = bwd, "torch:backward"
+            cases["torch:backward"], torch_cases["backward"] = _on_cupy_stream(cupy, bwd), "torch:backward"
     times = interleave(cupy, cases, rounds, reps)
     sample = slice(0, min(size, ULP_SAMPLE))
     with np.errstate(all="ignore"):
@@ -187,23 +192,28 @@ def main(argv: list[str] | None = None) -> int:
     names = args.names or (["relu", "sigmoid"] if args.quick else activations.names())
     rounds, reps = (3, 3) if args.quick else (args.rounds, 10)
     with_torch = not args.no_torch and _torch_cuda()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in names:
-        act = activations.get(name)
         for dtype in ("float32", "float64"):
-            print(f"timing {act!r} {dtype} N={size}", file=sys.stderr)
-            rows += measure(cupy, act, dtype, size, rounds, reps, with_torch)
+            print(f"timing {name} {dtype} N={size}", file=sys.stderr)
+            try:
+                rows += measure(cupy, activations.get(name), dtype, size, rounds, reps, with_torch)
+            except Exception as exc:  # one activation's failure is a result, not the end of the run
+                error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+                rows.append({"activation": name, "dtype": dtype, "size": size, "error": error})
     gpu = device_name(cupy)
+    versions = cuda_versions(cupy)
     if args.json:
-        json.dump(
-            {"gpu": gpu, "machine": bench.machine(extra=("cupy", "torch")), "rows": rows},
-            sys.stdout,
-            indent=2,
-        )
+        for row in rows:  # JSON has no infinity: an unbounded error is null
+            if "ulps_from_numpy" in row and not np.isfinite(row["ulps_from_numpy"]):
+                row["ulps_from_numpy"] = None
+        machine = bench.machine(extra=("cupy", "torch"))
+        json.dump({"gpu": gpu, "cuda": versions, "machine": machine, "rows": rows}, sys.stdout, indent=2)
         print()
         return 0
     print(
-        f"# {gpu}; N = {size}; {rounds} interleaved rounds of CUDA-event times; medians of per-round ratios"
+        f"# {gpu}; CUDA runtime {versions['runtime']}, driver {versions['driver']}; CuPy {cupy.__version__}; "
+        f"N = {size}; {rounds} interleaved rounds of CUDA-event times; medians of per-round ratios"
     )
     print("# x floor: ours / cupy.copyto(o, x) (forward), / cupy.multiply(g, x, out=o) (backward)")
     print("# x torch: ours / PyTorch CUDA on the same memory; ulps: largest distance from NumPy's result")
@@ -211,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     print("| activation | dtype | pass | ns/el | x floor | x torch | x formulas | ulps from NumPy |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
+        if "error" in r:
+            print(f"| {r['activation']} | {r['dtype']} | - | raised {r['error']} | | | | |")
+            continue
         torch_ratio = "-" if r["torch_ratio"] is None else f"{r['torch_ratio']:.2f}"
         formulas_ratio = "-" if r["formulas_ratio"] is None else f"{r['formulas_ratio']:.2f}"
         print(
@@ -218,6 +231,38 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['floor_ratio']:.2f} | {torch_ratio} | {formulas_ratio} | {r['ulps_from_numpy']:.3g} |"
         )
     return 0
+
+
+def cuda_versions(cupy: Any) -> dict[str, str]:
+    """The CUDA runtime's and driver's versions as "major.minor" ("?" where CuPy cannot tell)."""
+
+    def dotted(name: str) -> str:
+        try:
+            number = int(getattr(cupy.cuda.runtime, name)())
+        except Exception:
+            return "?"
+        return f"{number // 1000}.{number % 1000 // 10}"
+
+    return {
+        "runtime": dotted("runtimeGetVersion"),
+        "driver": dotted("driverGetVersion"),
+        "cupy": str(getattr(cupy, "__version__", "?")),
+    }
+
+
+def _on_cupy_stream(cupy: Any, call: Callable[[], object]) -> Callable[[], object]:
+    """``call`` (a PyTorch case) on CuPy's current stream, where the CUDA events are recorded."""
+    torch = importlib.import_module("torch")
+    pointer = cupy.cuda.get_current_stream().ptr
+    if torch.cuda.current_stream().cuda_stream == pointer:
+        return call
+    stream = torch.cuda.ExternalStream(pointer)
+
+    def on_stream() -> object:
+        with torch.cuda.stream(stream):
+            return call()
+
+    return on_stream
 
 
 def _formulas(call: Callable[[], object]) -> Callable[[], object]:

@@ -287,7 +287,13 @@ class Device:
 def _elapsed(start, stop):
     return (stop.t - start.t) * 1e3
 
-runtime = types.SimpleNamespace(getDeviceCount=lambda: 1, getDeviceProperties=lambda i: {"name": b"Stand-in"})
+runtime = types.SimpleNamespace(
+    getDeviceCount=lambda: 1,
+    getDeviceProperties=lambda i: {"name": b"Stand-in"},
+    runtimeGetVersion=lambda: 12080,
+    driverGetVersion=lambda: 12090,
+)
+__version__ = "0.0-stand-in"
 cuda = types.SimpleNamespace(runtime=runtime, Event=Event, Device=Device, get_elapsed_time=_elapsed)
 '''
 
@@ -300,7 +306,17 @@ def test_the_gpu_benchmark_runs_to_the_end_on_a_stand_in_device(tmp_path):
     (tmp_path / "cupy.py").write_text(FAKE_CUPY)
     script = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "gpu.py"
     done = subprocess.run(
-        [sys.executable, str(script), "--quick", "--json", "--no-torch", "--names", "relu", "gelu"],
+        [
+            sys.executable,
+            str(script),
+            "--quick",
+            "--json",
+            "--no-torch",
+            "--names",
+            "relu",
+            "gelu",
+            "no_such",
+        ],
         capture_output=True,
         text=True,
         # The host's reference computed with the formulas the stand-in runs, not the compiled kernels.
@@ -309,7 +325,16 @@ def test_the_gpu_benchmark_runs_to_the_end_on_a_stand_in_device(tmp_path):
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     assert document["gpu"] == "Stand-in"
-    rows = document["rows"]
+    assert document["cuda"] == {"runtime": "12.8", "driver": "12.9", "cupy": "0.0-stand-in"}
+    *rows, unknown_32, unknown_64 = document["rows"]
+    # An activation that raises is a row that says so, and the run goes on to the end.
+    assert (unknown_32["activation"], unknown_32["dtype"], unknown_64["dtype"]) == (
+        "no_such",
+        "float32",
+        "float64",
+    )
+    assert unknown_32["error"].startswith("UnknownActivationError: ")
+    assert "no_such" in unknown_32["error"]
     assert [(r["activation"], r["dtype"], r["pass"]) for r in rows][:3] == [
         ("relu", "float32", "forward"),
         ("relu", "float32", "backward"),
