@@ -15,6 +15,7 @@ import zipfile
 from importlib.metadata import distribution
 
 import pytest
+import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -86,7 +87,8 @@ def test_python_started_in_the_checkout_finds_the_bundled_plugins():
 
 def test_a_wheel_built_with_the_floor_setuptools_works(tmp_path):
     """build-system asks for the setuptools that reads license = "MIT" and license-files (77)."""
-    (floor,) = re.findall(r'"setuptools>=(\d+)"', (ROOT / "pyproject.toml").read_text())
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"]
+    (floor,) = [m.group(1) for r in requires if (m := re.fullmatch(r"setuptools>=(\d+)", r))]
     constraint = tmp_path / "floor.txt"
     constraint.write_text(f"setuptools=={floor}.0.*\n")
     env = {**os.environ, "PIP_CONSTRAINT": str(constraint)}
