@@ -167,13 +167,14 @@ def test_the_dispatch_target_is_named():
         assert (ufuncs.TARGET != "default") == ufuncs.FAST_FMA
 
 
-@pytest.mark.skipif(shutil.which("nvcc") is None, reason="nvcc (CUDA) is not installed")
-def test_the_kernels_compile_as_cuda(tmp_path: Path):
-    """Every kernel, as the body of a CuPy ElementwiseKernel would be compiled, to PTX for sm_90."""
+def _cuda_source() -> tuple[str, tuple[str, ...]]:
+    """Every kernel as the body of a CuPy ElementwiseKernel would be compiled, and CuPy's options."""
     parts = [compiled.cuda_preamble()]
+    options: tuple[str, ...] = ()
     for name in compiled._ufunc_arity():
         for dtype in ("float32", "float64"):
             k = compiled.cuda_kernel(name, dtype)
+            options = k.options
             ctype = {"float32": "float", "float64": "double"}[dtype]
             names = [p.split()[1] for p in k.in_params.split(", ")]
             pointers = ", ".join(f"const {ctype} *p_{n}" for n in names)
@@ -183,16 +184,82 @@ def test_the_kernels_compile_as_cuda(tmp_path: Path):
                 f"    int i = blockIdx.x * blockDim.x + threadIdx.x;\n"
                 f"    if (i < size) {{ {loads} {ctype} y; {k.operation}; p_y[i] = y; }}\n}}"
             )
+    return "\n".join(parts), options
+
+
+def _check_ptx(ptx: str) -> None:
+    assert ptx.count(".entry") == 2 * len(compiled._ufunc_arity())
+    assert "call" not in ptx  # no libdevice function
+    assert ".approx" not in ptx  # no approximate division
+    assert ".ftz" not in ptx  # subnormals kept
+
+
+@pytest.mark.skipif(shutil.which("nvcc") is None, reason="nvcc (CUDA) is not installed")
+def test_the_kernels_compile_as_cuda(tmp_path: Path):
+    """Every kernel, compiled by nvcc to PTX for sm_90."""
+    text, options = _cuda_source()
     source = tmp_path / "kernels.cu"
-    source.write_text("\n".join(parts))
+    source.write_text(text)
     done = subprocess.run(
-        ["nvcc", "-ptx", "-arch=sm_90", *k.options, str(source), "-o", str(tmp_path / "kernels.ptx")],
+        ["nvcc", "-ptx", "-arch=sm_90", *options, str(source), "-o", str(tmp_path / "kernels.ptx")],
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    ptx = (tmp_path / "kernels.ptx").read_text()
-    assert ptx.count(".entry") == 2 * len(compiled._ufunc_arity())
-    assert "call" not in ptx  # no libdevice function
-    assert ".approx" not in ptx  # no approximate division
+    _check_ptx((tmp_path / "kernels.ptx").read_text())
+
+
+def _nvrtc() -> Any:
+    """NVRTC, the compiler CuPy's ElementwiseKernel uses (no GPU needed), or None."""
+    import ctypes
+    import ctypes.util
+
+    candidates = []
+    try:
+        import nvidia.cuda_nvrtc  # the nvidia-cuda-nvrtc-cu12 wheel
+
+        candidates += sorted(Path(next(iter(nvidia.cuda_nvrtc.__path__))).glob("lib/libnvrtc.so*"))
+    except ImportError:
+        pass
+    found = ctypes.util.find_library("nvrtc")
+    candidates += [Path(found)] if found else []
+    for candidate in candidates:
+        try:
+            return ctypes.CDLL(str(candidate))
+        except OSError:
+            continue
+    return None
+
+
+def _nvrtc_ptx(lib: Any, source: str, options: tuple[str, ...]) -> str:
+    import ctypes
+
+    program = ctypes.c_void_p()
+    assert lib.nvrtcCreateProgram(ctypes.byref(program), source.encode(), b"kernels.cu", 0, None, None) == 0
+    flags = [b"--gpu-architecture=compute_90", *(o.encode() for o in options)]
+    status = lib.nvrtcCompileProgram(program, len(flags), (ctypes.c_char_p * len(flags))(*flags))
+    size = ctypes.c_size_t()
+    lib.nvrtcGetProgramLogSize(program, ctypes.byref(size))
+    log = ctypes.create_string_buffer(size.value)
+    lib.nvrtcGetProgramLog(program, log)
+    assert status == 0, log.value.decode()
+    lib.nvrtcGetPTXSize(program, ctypes.byref(size))
+    ptx = ctypes.create_string_buffer(size.value)
+    lib.nvrtcGetPTX(program, ptx)
+    lib.nvrtcDestroyProgram(ctypes.byref(program))
+    return ptx.value.decode()
+
+
+@pytest.mark.skipif(_nvrtc() is None, reason="NVRTC is not installed (pip install nvidia-cuda-nvrtc-cu12)")
+def test_the_kernels_compile_with_nvrtc_as_cupy_compiles_them():
+    """Every kernel through NVRTC with CuPy's options; --fmad=false is honoured (explicit fma only)."""
+    lib = _nvrtc()
+    text, options = _cuda_source()
+    assert options == ("--fmad=false",)
+    ptx = _nvrtc_ptx(lib, text, options)
+    _check_ptx(ptx)
+    # Without the option NVRTC contracts a*b+c into more fma instructions: the option is what keeps
+    # the GPU's roundings those of the CPU build (-ffp-contract=off).
+    contracted = _nvrtc_ptx(lib, text, ())
+    assert ptx.count("fma.rn") < contracted.count("fma.rn")
