@@ -1,8 +1,10 @@
 """The optional C extension ``activations.plugins._ufuncs`` (everything else is in pyproject.toml).
 
 The compiled kernels are an accelerator, not a dependency: where no C compiler
-works, the build prints one message and installs the package without them, and
-the plugins use their NumPy formulas (``activations.plugins.compiled``).
+works (or one cannot build them), the build prints one message (pip shows a
+build's output with ``-v``) and installs the package without them, and the
+plugins use their NumPy formulas (``activations.plugins.compiled``;
+``activations info NAME`` says which path computes).
 
 Flags: ``-std=c11`` and ``-ffp-contract=off`` keep every floating-point
 operation a single IEEE operation (no FMA contraction), so all target clones,
@@ -33,7 +35,7 @@ UNIX_FLAGS = [
 ]
 MESSAGE = (
     "\n*** pluggable-activations: the compiled kernels were not built ({reason}).\n"
-    "*** no C compiler: the NumPy formulas will be used (same results, slower).\n"
+    "*** the NumPy formulas will be used (same results, slower); 'activations info relu' shows the path.\n"
 )
 
 

@@ -19,6 +19,7 @@ the same to the bit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -315,11 +316,10 @@ class BoundActivation:
         {'float32': 'numpy', 'float64': 'numpy'}
         """
         reported = getattr(self.plugin, "implementation", None)
-        if reported is None:
-            return {
-                m: {"float32": "numpy", "float64": "numpy"} for m in ("forward", "derivative", "backward")
-            }
-        return {method: dict(paths) for method, paths in reported.items()}
+        if isinstance(reported, Mapping) and all(isinstance(p, Mapping) for p in reported.values()):
+            return {method: dict(paths) for method, paths in reported.items()}
+        # None, or an attribute of the same name that means something else to its plugin
+        return {m: {"float32": "numpy", "float64": "numpy"} for m in ("forward", "derivative", "backward")}
 
     @property
     def learnable(self) -> tuple[str, ...]:

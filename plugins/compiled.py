@@ -49,10 +49,12 @@ from __future__ import annotations
 
 import functools
 import importlib
+import math
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -140,6 +142,8 @@ def _state() -> _State:
 
 
 _DTYPES = {"f": "float32", "d": "float64"}
+#: How many `numpy_formulas` blocks are open in this context: while any is, the formulas compute.
+_FORMULAS_ONLY: ContextVar[int] = ContextVar("activations_numpy_formulas", default=0)
 #: (ufunc name, dtype char) -> the ufunc, for the kernels in use on the CPU; None until first asked.
 _cpu: dict[tuple[str, str], Any] | None = None
 #: Whether CuPy arrays take the fused kernels; None until first asked.
@@ -190,7 +194,7 @@ def refresh() -> None:
     _cpu = _gpu = None
 
 
-def kernel(name: str, x: Any) -> Callable[..., Any] | None:
+def kernel(name: str, x: Any, *parameters: float) -> Callable[..., Any] | None:
     """The compiled kernel ``name`` (``"gelu_forward"`` ...) for the array x, or None for the formula.
 
     Parameters
@@ -200,6 +204,11 @@ def kernel(name: str, x: Any) -> Callable[..., Any] | None:
         ``plugins/csrc/ufuncs.c``'s table.
     x : array
         The plugin's first argument, as the core hands it over.
+    *parameters : float
+        The activation's parameters that the kernel gets in x's dtype. Where
+        one would round to an infinity, or to zero without being zero, the
+        formula computes instead (the kernels are written for finite,
+        non-vanishing parameters; the formulas keep their own semantics).
 
     Returns
     -------
@@ -218,21 +227,41 @@ def kernel(name: str, x: Any) -> Callable[..., Any] | None:
     True
     >>> compiled.kernel("elu_forward", np.zeros(2, np.float16)) is None  # the core upcasts float16 first
     True
+    >>> compiled.kernel("elu_forward", np.zeros(2, np.float32), 1e39) is None  # alpha is inf in float32
+    True
     """
-    if type(x) is np.ndarray:
+    if _FORMULAS_ONLY.get():
+        return None
+    if isinstance(x, np.ndarray):
         table = _cpu if _cpu is not None else _cpu_table()
-        return table.get((name, x.dtype.char))
-    if type(x).__module__.startswith("cupy") and _gpu_enabled():
-        return _cupy_kernel(name, x.dtype.char)
-    return None
+        found = table.get((name, x.dtype.char))
+    elif type(x).__module__.startswith("cupy") and _gpu_enabled():
+        found = _cupy_kernel(name, x.dtype.char)
+    else:
+        return None
+    if found is not None and parameters and not _parameters_hold(x.dtype.char, parameters):
+        return None
+    return found
+
+
+#: Per dtype, the open range of |p| that rounds to a finite, non-zero value in it.
+_FINITE_NONZERO = {"f": (2.0**-150, 2.0**128 - 2.0**103), "d": (0.0, math.inf)}
+
+
+def _parameters_hold(char: str, parameters: tuple[float, ...]) -> bool:
+    """Whether each parameter keeps its meaning in the dtype: finite there, and 0 only if it is 0."""
+    low, high = _FINITE_NONZERO.get(char, (0.0, math.inf))
+    return all(p == 0 or low < abs(p) < high for p in parameters)
 
 
 @contextmanager
 def numpy_formulas() -> Iterator[None]:
-    """Within the block, the bundled plugins compute with their NumPy formulas (not thread-safe).
+    """Within the block, the bundled plugins compute with their NumPy formulas.
 
     For benchmarks and tests that compare the two paths in one process; the
-    environment variable ``ACTIVATIONS_PURE_NUMPY`` does it for a whole process.
+    environment variable ``ACTIVATIONS_PURE_NUMPY`` does it for a whole
+    process. The switch is a context variable: it holds in this thread (or
+    asyncio task) only, and blocks may nest or overlap in any order.
 
     Examples
     --------
@@ -244,16 +273,14 @@ def numpy_formulas() -> Iterator[None]:
     ...     gelu.implementation["forward"]
     {'float32': 'numpy', 'float64': 'numpy'}
     """
-    global _cpu, _gpu
-    saved = _cpu_table(), _gpu_enabled()
-    _cpu, _gpu = {}, False
+    _FORMULAS_ONLY.set(_FORMULAS_ONLY.get() + 1)  # a depth, not a token: blocks may exit in any order
     try:
         yield
     finally:
-        _cpu, _gpu = saved
+        _FORMULAS_ONLY.set(_FORMULAS_ONLY.get() - 1)
 
 
-def implementation(activation: str | None) -> dict[str, dict[str, str]]:
+def implementation(activation: str | None, *parameters: float) -> dict[str, dict[str, str]]:
     """Which path computes each method of a bundled activation for NumPy arrays of each dtype.
 
     Parameters
@@ -261,6 +288,8 @@ def implementation(activation: str | None) -> dict[str, dict[str, str]]:
     activation : str or None
         The kernels' prefix (``"gelu_tanh"`` for GELU's tanh form), or None
         for an activation without kernels.
+    *parameters : float
+        The parameters its kernels get, as for `kernel`.
 
     Returns
     -------
@@ -274,11 +303,13 @@ def implementation(activation: str | None) -> dict[str, dict[str, str]]:
     >>> compiled.implementation(None)["backward"]
     {'float32': 'numpy', 'float64': 'numpy'}
     """
-    table = _cpu if _cpu is not None else _cpu_table()
+    table = {} if _FORMULAS_ONLY.get() else _cpu if _cpu is not None else _cpu_table()
     return {
         method: {
             dtype: "compiled"
-            if activation is not None and (f"{activation}_{method}", char) in table
+            if activation is not None
+            and (f"{activation}_{method}", char) in table
+            and _parameters_hold(char, parameters)
             else "numpy"
             for char, dtype in _DTYPES.items()
         }
@@ -393,6 +424,7 @@ def kernels(config: Mapping[str, Any]) -> Kernels | None:
 
 # -- CUDA -----------------------------------------------------------------------------------------
 _INCLUDE = re.compile(r'^#include "([a-z_]+\.h)"\s*$', re.MULTILINE)
+_HEX_FLOAT = re.compile(r"\b(0[xX][0-9a-fA-F]*\.?[0-9a-fA-F]*[pP][-+]?[0-9]+)([fFlL]?)")
 #: The parameters of each activation's kernels, in order (the threshold's value enters the forward only).
 _PARAMETERS = {
     "leaky_relu": ("negative_slope",),
@@ -440,7 +472,10 @@ def cuda_preamble() -> str:
         text = (CSRC / name).read_text()
         return _INCLUDE.sub(lambda m: inline(m.group(1), seen), text)
 
-    return inline("kernels.h", set())
+    # C++ has hexadecimal floating literals only from C++17, and CuPy before 14 compiles with
+    # --std=c++11: each becomes the shortest decimal that reads back as the same double (and so,
+    # with an f suffix, as the same float).
+    return _HEX_FLOAT.sub(lambda m: repr(float.fromhex(m.group(1))) + m.group(2), inline("kernels.h", set()))
 
 
 @functools.cache

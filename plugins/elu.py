@@ -143,10 +143,10 @@ class ELU(BaseActivation):
     @property
     def implementation(self) -> dict[str, dict[str, str]]:
         """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
-        return compiled.implementation("elu")
+        return compiled.implementation("elu", self.alpha)
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        if kernel := compiled.kernel("elu_forward", x):
+        if kernel := compiled.kernel("elu_forward", x, self.alpha):
             return kernel(x, x.dtype.type(self.alpha), out=out)
         result = _left(x, out)  # the branch not taken cannot overflow
         np.expm1(result, out=result)
@@ -157,7 +157,7 @@ class ELU(BaseActivation):
         return np.add(result, _right(x), out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        if kernel := compiled.kernel("elu_derivative", x):
+        if kernel := compiled.kernel("elu_derivative", x, self.alpha):
             return kernel(x, x.dtype.type(self.alpha), out=out)
         result = _left(x, out)
         np.exp(result, out=result)  # exp(min(x, 0)): already 1 for x >= 0
@@ -174,7 +174,7 @@ class ELU(BaseActivation):
     def backward(
         self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
     ) -> Array:
-        if kernel := compiled.kernel("elu_backward", x):
+        if kernel := compiled.kernel("elu_backward", x, self.alpha):
             return kernel(x, grad_output, x.dtype.type(self.alpha), out=out)
         return super().backward(x, grad_output, output=output, out=out)
 
@@ -327,10 +327,12 @@ class CELU(BaseActivation):
     @property
     def implementation(self) -> dict[str, dict[str, str]]:
         """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
-        return compiled.implementation("celu" if self.alpha > 0 else None)
+        return compiled.implementation("celu" if self.alpha > 0 else None, self.alpha)
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        if self.alpha > 0 and (kernel := compiled.kernel("celu_forward", x)):  # alpha < 0: the formula
+        if self.alpha > 0 and (
+            kernel := compiled.kernel("celu_forward", x, self.alpha)
+        ):  # alpha < 0: the formula
             return kernel(x, x.dtype.type(self.alpha), out=out)
         result, guard = self._left(x, out)
         with guard:
@@ -344,7 +346,9 @@ class CELU(BaseActivation):
         return np.add(result, _right(x), out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        if self.alpha > 0 and (kernel := compiled.kernel("celu_derivative", x)):  # alpha < 0: the formula
+        if self.alpha > 0 and (
+            kernel := compiled.kernel("celu_derivative", x, self.alpha)
+        ):  # alpha < 0: the formula
             return kernel(x, x.dtype.type(self.alpha), out=out)
         result, guard = self._left(x, out)
         with guard:
@@ -356,7 +360,7 @@ class CELU(BaseActivation):
     def backward(
         self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
     ) -> Array:
-        if self.alpha > 0 and (kernel := compiled.kernel("celu_backward", x)):
+        if self.alpha > 0 and (kernel := compiled.kernel("celu_backward", x, self.alpha)):
             return kernel(x, grad_output, x.dtype.type(self.alpha), out=out)
         return super().backward(x, grad_output, output=output, out=out)
 

@@ -80,23 +80,23 @@ class Hardtanh(BaseActivation):
     @property
     def implementation(self) -> dict[str, dict[str, str]]:
         """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
-        return compiled.implementation("hardtanh")
+        return compiled.implementation("hardtanh", self.min_val, self.max_val)
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        if kernel := compiled.kernel("hardtanh_forward", x):
+        if kernel := compiled.kernel("hardtanh_forward", x, self.min_val, self.max_val):
             return kernel(x, x.dtype.type(self.min_val), x.dtype.type(self.max_val), out=out)
         kind = x.dtype.type
         return clip(x, kind(self.min_val), kind(self.max_val), out=out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        if kernel := compiled.kernel("hardtanh_derivative", x):
+        if kernel := compiled.kernel("hardtanh_derivative", x, self.min_val, self.max_val):
             return kernel(x, x.dtype.type(self.min_val), x.dtype.type(self.max_val), out=out)
         return window(x, self.min_val, self.max_val, 1, out)
 
     def backward(
         self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
     ) -> Array:
-        if kernel := compiled.kernel("hardtanh_backward", x):
+        if kernel := compiled.kernel("hardtanh_backward", x, self.min_val, self.max_val):
             return kernel(x, grad_output, x.dtype.type(self.min_val), x.dtype.type(self.max_val), out=out)
         return super().backward(x, grad_output, output=output, out=out)
 

@@ -128,10 +128,10 @@ class Threshold(BaseActivation):
     @property
     def implementation(self) -> dict[str, dict[str, str]]:
         """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
-        return compiled.implementation("threshold")
+        return compiled.implementation("threshold", self.threshold, self.value)
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        if kernel := compiled.kernel("threshold_forward", x):
+        if kernel := compiled.kernel("threshold_forward", x, self.threshold, self.value):
             return kernel(x, x.dtype.type(self.threshold), x.dtype.type(self.value), out=out)
         kind = x.dtype.type
         if self.value == self.threshold:  # max(x, v), NaN propagates; + 0 turns -0.0 into the value +0.0
@@ -146,7 +146,7 @@ class Threshold(BaseActivation):
         return result
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        if kernel := compiled.kernel("threshold_derivative", x):
+        if kernel := compiled.kernel("threshold_derivative", x, self.threshold):
             return kernel(x, x.dtype.type(self.threshold), out=out)
         if self.threshold == 0:
             return step(x, out)
@@ -155,7 +155,7 @@ class Threshold(BaseActivation):
     def backward(
         self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
     ) -> Array:
-        if kernel := compiled.kernel("threshold_backward", x):
+        if kernel := compiled.kernel("threshold_backward", x, self.threshold):
             return kernel(x, grad_output, x.dtype.type(self.threshold), out=out)
         # At threshold 0 the step's signed zeros do not matter once multiplied: skip the pass
         # that fixes them, as ReLU does.

@@ -141,10 +141,10 @@ class LeakyReLU(BaseActivation):
     @property
     def implementation(self) -> dict[str, dict[str, str]]:
         """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
-        return compiled.implementation("leaky_relu")
+        return compiled.implementation("leaky_relu", self.negative_slope)
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        if kernel := compiled.kernel("leaky_relu_forward", x):
+        if kernel := compiled.kernel("leaky_relu_forward", x, self.negative_slope):
             return kernel(x, x.dtype.type(self.negative_slope), out=out)
         a = self.negative_slope
         if a == 0:  # ReLU; a * x would turn -inf into NaN
@@ -161,7 +161,7 @@ class LeakyReLU(BaseActivation):
         return np.add(result, negative, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        if kernel := compiled.kernel("leaky_relu_derivative", x):
+        if kernel := compiled.kernel("leaky_relu_derivative", x, self.negative_slope):
             return kernel(x, x.dtype.type(self.negative_slope), out=out)
         a = x.dtype.type(self.negative_slope)
         if a == 0:
@@ -176,7 +176,7 @@ class LeakyReLU(BaseActivation):
     def backward(
         self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
     ) -> Array:
-        if kernel := compiled.kernel("leaky_relu_backward", x):
+        if kernel := compiled.kernel("leaky_relu_backward", x, self.negative_slope):
             return kernel(x, grad_output, x.dtype.type(self.negative_slope), out=out)
         return super().backward(x, grad_output, output=output, out=out)
 

@@ -131,10 +131,10 @@ class Softplus(BaseActivation):
     @property
     def implementation(self) -> dict[str, dict[str, str]]:
         """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
-        return compiled.implementation("softplus")
+        return compiled.implementation("softplus", self.beta)
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        if kernel := compiled.kernel("softplus_forward", x):
+        if kernel := compiled.kernel("softplus_forward", x, self.beta):
             return kernel(x, x.dtype.type(self.beta), out=out)
         result = _exp_neg_abs(x, self.beta, out)
         np.log1p(result, out=result)
@@ -144,7 +144,7 @@ class Softplus(BaseActivation):
         return np.add(result, ramp, out=result)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        if kernel := compiled.kernel("softplus_derivative", x):
+        if kernel := compiled.kernel("softplus_derivative", x, self.beta):
             return kernel(x, x.dtype.type(self.beta), out=out)
         return sigmoid(x, scale=self.beta, out=out)
 
@@ -164,10 +164,10 @@ class Softplus(BaseActivation):
         passes instead of five. Not for beta > 1, where beta y could overflow.
         """
         if output is None or self.beta > 1:
-            if kernel := compiled.kernel("softplus_backward", x):
+            if kernel := compiled.kernel("softplus_backward", x, self.beta):
                 return kernel(x, grad_output, x.dtype.type(self.beta), out=out)
             return sigmoid(x, scale=self.beta, grad=grad_output, out=out)
-        if kernel := compiled.kernel("softplus_backward_output", x):
+        if kernel := compiled.kernel("softplus_backward_output", x, self.beta):
             return kernel(output, grad_output, x.dtype.type(self.beta), out=out)
         result = np.multiply(output, -self.beta, out=out)
         np.expm1(result, out=result)  # -sigmoid(beta x), in [-1, 0]

@@ -336,7 +336,8 @@ AK_FN double ak_tanh_der(double x, int lowp)
     double a = ak_clamp_d(ak_abs_d(ak_unnan_d(x)), 0.0, 700.0);
     double v = ak_expv(-2.0 * a, &k, lowp);
     double d = 1.0 + ak_scale_v_d(v, k);
-    return ak_sel_d(ak_isnan_d(x), x, ak_scale_v_d(v, k + 2) / (d * d));
+    /* tanh' <= 1, but 4v/d^2 rounds to 1 + ulp for some tiny a: clamped, the result is exact there */
+    return ak_sel_d(ak_isnan_d(x), x, ak_clamp_d(ak_scale_v_d(v, k + 2) / (d * d), 0.0, 1.0));
 }
 
 /* Self-gated x sigmoid(z): SiLU (z = beta x) and GELU's tanh form (z = 2u(x)).
@@ -703,7 +704,8 @@ AK_FN float ak_tanh_der_f(float x)
     k = ak_seli_f(ak_mask_f(k < -190), -190, k);
     e = ak_scale_bits_f(v, k);
     ak_fast_two_sum_f(1.0f, e, &d, &d_lo);
-    return ak_sel_f(ak_isnan_f(x), x, ak_scale_bits_f(v, k + 2) / AK_FMAF(d, d, 2.0f * d * d_lo));
+    float r = ak_scale_bits_f(v, k + 2) / AK_FMAF(d, d, 2.0f * d * d_lo);
+    return ak_sel_f(ak_isnan_f(x), x, ak_sel_f(ak_mask_f(r > 1.0f), 1.0f, r)); /* tanh' <= 1 */
 }
 
 /* ELU and SELU below 0: alpha expm1(x) = alpha (hi + lo) rounded once; their derivatives

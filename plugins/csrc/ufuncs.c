@@ -19,7 +19,7 @@
  * there: in the baseline clone it is libm's software fma(), correct but slow, and the Python
  * side then keeps the NumPy formulas.
  * NumPy releases the GIL around the loops and reports floating-point flags after them: the
- * kernels raise none that it reports (see elementary.h).
+ * kernels raise none that it reports (see elementary.h; underflow is cleared, below).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -28,10 +28,14 @@
 #include <numpy/ndarraytypes.h>
 #include <numpy/ufuncobject.h>
 
+#include <fenv.h>
+
 #include "kernels.h"
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__) \
-    && !defined(AK_NO_CLONES)
+/* GCC 12 is the first to know the x86-64-v3/v4 levels, in target_clones and __builtin_cpu_supports;
+ * an older GCC (or another compiler) builds one target, the -march it was given. */
+#if defined(__GNUC__) && __GNUC__ >= 12 && !defined(__clang__) && defined(__x86_64__) \
+    && defined(__GLIBC__) && !defined(AK_NO_CLONES)
 #define AK_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #define AK_HAVE_CLONES 1
 #else
@@ -47,6 +51,18 @@
 #define AK_IVDEP
 #endif
 
+/* The kernels compute subnormal results correctly rounded, but they also raise FE_UNDERFLOW in
+ * intermediates and in the lanes a select discards, where the NumPy formulas raise nothing: each
+ * loop clears the underflow flag it raised (one test and one clear per call of the loop, not per
+ * element), so np.errstate(under=...) sees the same on both paths. The kernels never report
+ * underflow; overflow, invalid and divide-by-zero are never raised but as documented in
+ * elementary.h. */
+#define AK_UNDERFLOW_SAVE const int ak_underflow_before = fetestexcept(FE_UNDERFLOW)
+#define AK_UNDERFLOW_RESTORE                                                                   \
+    do {                                                                                       \
+        if (!ak_underflow_before) feclearexcept(FE_UNDERFLOW);                                 \
+    } while (0)
+
 #define AK_LOOP_ARGS char **args, npy_intp const *dims, npy_intp const *steps, void *data
 
 /* f(x) */
@@ -56,6 +72,7 @@
         npy_intp i, n = dims[0];                                                               \
         char *px = args[0], *py = args[1];                                                     \
         (void)data;                                                                            \
+        AK_UNDERFLOW_SAVE;                                                                     \
         if (steps[0] == sizeof(T) && steps[1] == sizeof(T)) {                                  \
             const T *x = (const T *)px;                                                        \
             T *y = (T *)py;                                                                    \
@@ -65,6 +82,7 @@
             for (i = 0; i < n; i++, px += steps[0], py += steps[1])                            \
                 *(T *)py = FN(*(const T *)px);                                                 \
         }                                                                                      \
+        AK_UNDERFLOW_RESTORE;                                                                  \
     }
 
 /* Loop specialisations on a broadcast parameter p: in the loop guarded by SPECIAL_TEST(p) the
@@ -84,6 +102,7 @@
         npy_intp i, n = dims[0];                                                               \
         char *px = args[0], *pp = args[1], *py = args[2];                                      \
         (void)data;                                                                            \
+        AK_UNDERFLOW_SAVE;                                                                     \
         if (steps[0] == sizeof(T) && steps[1] == 0 && steps[2] == sizeof(T)) {                 \
             const T *x = (const T *)px;                                                        \
             T *y = (T *)py;                                                                    \
@@ -104,6 +123,7 @@
             for (i = 0; i < n; i++, px += steps[0], pp += steps[1], py += steps[2])            \
                 *(T *)py = FN(*(const T *)px, *(const T *)pp);                                 \
         }                                                                                      \
+        AK_UNDERFLOW_RESTORE;                                                                  \
     }
 
 /* f(x, p, q) with p, q parameters */
@@ -113,6 +133,7 @@
         npy_intp i, n = dims[0];                                                               \
         char *px = args[0], *pp = args[1], *pq = args[2], *py = args[3];                       \
         (void)data;                                                                            \
+        AK_UNDERFLOW_SAVE;                                                                     \
         if (steps[0] == sizeof(T) && steps[1] == 0 && steps[2] == 0 && steps[3] == sizeof(T)) { \
             const T *x = (const T *)px;                                                        \
             T *y = (T *)py;                                                                    \
@@ -123,6 +144,7 @@
             for (i = 0; i < n; i++, px += steps[0], pp += steps[1], pq += steps[2], py += steps[3]) \
                 *(T *)py = FN(*(const T *)px, *(const T *)pp, *(const T *)pq);                 \
         }                                                                                      \
+        AK_UNDERFLOW_RESTORE;                                                                  \
     }
 
 /* f(x, g, p): a backward pass with a parameter */
@@ -132,6 +154,7 @@
         npy_intp i, n = dims[0];                                                               \
         char *px = args[0], *pg = args[1], *pp = args[2], *py = args[3];                       \
         (void)data;                                                                            \
+        AK_UNDERFLOW_SAVE;                                                                     \
         if (steps[0] == sizeof(T) && steps[1] == sizeof(T) && steps[2] == 0                    \
             && steps[3] == sizeof(T)) {                                                        \
             const T *x = (const T *)px, *g = (const T *)pg;                                    \
@@ -148,6 +171,7 @@
             for (i = 0; i < n; i++, px += steps[0], pg += steps[1], pp += steps[2], py += steps[3]) \
                 *(T *)py = FN(*(const T *)px, *(const T *)pg, *(const T *)pp);                 \
         }                                                                                      \
+        AK_UNDERFLOW_RESTORE;                                                                  \
     }
 
 /* f(x, g, p, q) */
@@ -157,6 +181,7 @@
         npy_intp i, n = dims[0];                                                               \
         char *px = args[0], *pg = args[1], *pp = args[2], *pq = args[3], *py = args[4];        \
         (void)data;                                                                            \
+        AK_UNDERFLOW_SAVE;                                                                     \
         if (steps[0] == sizeof(T) && steps[1] == sizeof(T) && steps[2] == 0 && steps[3] == 0   \
             && steps[4] == sizeof(T)) {                                                        \
             const T *x = (const T *)px, *g = (const T *)pg;                                    \
@@ -169,6 +194,7 @@
                 pq += steps[3], py += steps[4])                                                \
                 *(T *)py = FN(*(const T *)px, *(const T *)pg, *(const T *)pp, *(const T *)pq); \
         }                                                                                      \
+        AK_UNDERFLOW_RESTORE;                                                                  \
     }
 
 /* Both dtypes of one ufunc: loops <ufunc>_f and <ufunc>_d calling ak_<kernel>_f / _d. */

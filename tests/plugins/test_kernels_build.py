@@ -50,7 +50,7 @@ def test_without_a_compiler_the_build_says_so_once_and_succeeds(source_copy: Pat
     )
     assert done.returncode == 0, done.stderr
     output = done.stdout + done.stderr
-    assert output.count("no C compiler: the NumPy formulas will be used") == 1, output
+    assert output.count("the NumPy formulas will be used") == 1, output
     assert not list(source_copy.glob("plugins/_ufuncs*")), "an extension was built"
 
 

@@ -253,12 +253,14 @@ def _nvrtc_ptx(lib: Any, source: str, options: tuple[str, ...]) -> str:
 
 @pytest.mark.skipif(_nvrtc() is None, reason="NVRTC is not installed (pip install nvidia-cuda-nvrtc-cu12)")
 def test_the_kernels_compile_with_nvrtc_as_cupy_compiles_them():
-    """Every kernel through NVRTC with CuPy's options; --fmad=false is honoured (explicit fma only)."""
+    """Every kernel through NVRTC with CuPy's options, in C++11 and 17; --fmad=false is honoured."""
     lib = _nvrtc()
     text, options = _cuda_source()
     assert options == ("--fmad=false",)
     ptx = _nvrtc_ptx(lib, text, options)
     _check_ptx(ptx)
+    # CuPy before 14 adds --std=c++11 (no hexadecimal floating literals: cuda_preamble writes decimals).
+    _check_ptx(_nvrtc_ptx(lib, text, (*options, "--std=c++11")))
     # Without the option NVRTC contracts a*b+c into more fma instructions: the option is what keeps
     # the GPU's roundings those of the CPU build (-ffp-contract=off).
     contracted = _nvrtc_ptx(lib, text, ())
