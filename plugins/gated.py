@@ -414,37 +414,37 @@ class SiLU(BaseActivation):
         """Which path computes each method for NumPy arrays (`activations.plugins.compiled`)."""
         paths = compiled.implementation("silu", self.beta)
         for dtype in ("float32", "float64"):
-            if not self._kernel_takes(np.empty(0, dtype)):
+            if not self._kernel_takes(np.dtype(dtype)):
                 for by_dtype in paths.values():
                     by_dtype[dtype] = "numpy"
         return paths
 
     def forward(self, x: Array, /, *, out: Array | None = None) -> Array:
-        if self._kernel_takes(x) and (kernel := compiled.kernel("silu_forward", x, self.beta)):
+        if self._kernel_takes(x.dtype) and (kernel := compiled.kernel("silu_forward", x, self.beta)):
             return kernel(x, x.dtype.type(self.beta), out=out)
         return self._in_dtype(lambda v, o: _swish(v, self.beta, o), x)(x, out)
 
     def derivative(self, x: Array, /, *, out: Array | None = None) -> Array:
-        if self._kernel_takes(x) and (kernel := compiled.kernel("silu_derivative", x, self.beta)):
+        if self._kernel_takes(x.dtype) and (kernel := compiled.kernel("silu_derivative", x, self.beta)):
             return kernel(x, x.dtype.type(self.beta), out=out)
         return self._in_dtype(lambda v, o: _swish_prime(v, self.beta, o), x)(x, out)
 
     def backward(
         self, x: Array, grad_output: Array, /, *, output: Array | None = None, out: Array | None = None
     ) -> Array:
-        if self._kernel_takes(x) and (kernel := compiled.kernel("silu_backward", x, self.beta)):
+        if self._kernel_takes(x.dtype) and (kernel := compiled.kernel("silu_backward", x, self.beta)):
             return kernel(x, grad_output, x.dtype.type(self.beta), out=out)
         return super().backward(x, grad_output, output=output, out=out)
 
-    def _kernel_takes(self, x: Array) -> bool:
-        """Whether the compiled kernel may compute: beta exact in x's dtype, where the kernel gets it.
+    def _kernel_takes(self, dtype: np.dtype[Any]) -> bool:
+        """Whether the compiled kernel may compute: beta exact in ``dtype`` (x's), where the kernel gets it.
 
         The formula computes with beta itself (in float64 when beta x is inexact in float32); a
         float32 kernel given beta rounded to float32 would be off by up to |beta x| 2^-24 relative.
         Below beta = 1e-300 the kernel's clamp of beta x at 1500 (1500 / beta) would overflow.
         """
         # float(): NumPy would compare in x.dtype
-        return float(x.dtype.type(self.beta)) == self.beta and self.beta >= 1e-300
+        return float(dtype.type(self.beta)) == self.beta and self.beta >= 1e-300
 
     def _in_dtype(self, compute: Callable[[Array, Array | None], Array], x: Array) -> Callable[..., Array]:
         """``compute`` in x's dtype when beta x is exact (beta a power of 2), else in float64.
